@@ -1,0 +1,1093 @@
+"""The OpsDB domain: operations, their targets, and the sources' claims about them.
+
+Every figure shown anywhere is derived from Claim rows (see summary.py);
+Operation and Target hold the analyst's best reading, claims hold who says what.
+"""
+
+import datetime as dt
+import zoneinfo
+from functools import cached_property
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import dates, names
+from .dates import DatePrecision
+from .normalise import normalise_url
+
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+
+
+def validate_country(value):
+    if value not in COUNTRY_CODES:
+        raise ValidationError(
+            _("%(value)s is not an ISO 3166 alpha-2 country code."),
+            code="unknown_country",
+            params={"value": value},
+        )
+
+
+def validate_time_zone(value):
+    if value not in dates.time_zone_names():
+        raise ValidationError(
+            _("%(value)s is not an IANA time zone (such as Asia/Damascus)."),
+            code="unknown_time_zone",
+            params={"value": value},
+        )
+
+
+def validate_language(value):
+    if value and pycountry.languages.get(alpha_2=value) is None:
+        raise ValidationError(
+            _("%(value)s is not an ISO 639-1 language code (such as en or ar)."),
+            code="unknown_language",
+            params={"value": value},
+        )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Publishable(models.Model):
+    """A record that analysts draft and reviewers publish."""
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+class SearchableName(models.Model):
+    """A name with its folded search keys (see names.py), kept in step on save.
+
+    The keys are padded with spaces so that a token matches with a plain
+    `contains` of " token ": an index of the name, not a second copy of it.
+    """
+
+    name = models.CharField(max_length=200)
+    search_key = models.CharField(max_length=400, editable=False, db_index=True)
+    skeleton_key = models.CharField(max_length=400, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def refresh_search_keys(self):
+        self.search_key = f" {names.fold(self.name)} "
+        self.skeleton_key = f" {names.skeleton(self.name)} "
+
+    def clean(self):
+        super().clean()
+        if self.name and not names.fold(self.name):
+            raise ValidationError({"name": _("A name needs at least one letter.")})
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_keys()
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.name
+
+
+def name_matches(query, prefix=""):
+    """A Q object: every token of `query` appears, folded, in the name at `prefix`.
+
+    A token matches on the strict key or, failing that, on the consonant
+    skeleton. None when the query has no letters.
+    """
+    strict = names.fold(query).split()
+    loose = names.skeleton(query).split()
+    if not strict:
+        return None
+    condition = Q()
+    for strict_token, loose_token in zip(strict, loose, strict=True):
+        condition &= Q(**{f"{prefix}search_key__contains": f" {strict_token} "}) | Q(
+            **{f"{prefix}skeleton_key__contains": f" {loose_token} "}
+        )
+    return condition
+
+
+class NamedQuerySet(PublishableQuerySet):
+    """Records with a canonical name and a related table of aliases."""
+
+    alias_prefix = "aliases__"
+
+    def matching(self, query):
+        """Records whose name or one of whose aliases matches `query`, folded.
+
+        Ranking by closeness is left to `rank()`; this is the indexed filter.
+        """
+        on_name = name_matches(query)
+        if on_name is None:
+            return self.none()
+        on_alias = name_matches(query, self.alias_prefix)
+        ids = self.model.objects.filter(on_name | on_alias).values("pk")
+        return self.filter(pk__in=ids)
+
+    def ranked(self, query):
+        """`matching(query)` as a list, closest first (full names before shared nisbas)."""
+        candidates = self.matching(query).prefetch_related("aliases")
+
+        def score(record):
+            spellings = [record.name, *(alias.name for alias in record.aliases.all())]
+            return max(names.similarity(query, spelling) for spelling in spellings)
+
+        scored = [(score(record), record) for record in candidates]
+        scored.sort(key=lambda item: (-item[0], item[1].name))
+        return [record for _, record in scored]
+
+
+# --- places -----------------------------------------------------------------
+
+
+class Place(Publishable, SearchableName):
+    class Kind(models.TextChoices):
+        SITE = "site", _("site (building, road, camp)")
+        SETTLEMENT = "settlement", _("town or village")
+        DISTRICT = "district", _("district")
+        PROVINCE = "province", _("province or governorate")
+        REGION = "region", _("region (such as northern Syria)")
+        COUNTRY = "country", _("country")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SETTLEMENT)
+    country = models.CharField(
+        max_length=2,
+        validators=[validate_country],
+        help_text=_("ISO 3166 alpha-2 code, such as SY or IQ."),
+    )
+    province = models.CharField(max_length=100, blank=True)
+    district = models.CharField(max_length=100, blank=True)
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    history = HistoricalRecords()
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__in=COUNTRY_CODES), name="place_country_is_iso"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="place_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="place_longitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="place_coordinates_both_or_neither",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    @property
+    def country_name(self):
+        country = pycountry.countries.get(alpha_2=self.country)
+        return country.name if country else self.country
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+
+class PlaceName(SearchableName):
+    """An alternate name or spelling of a place (Al-Qamishli, القامشلي)."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="aliases")
+    language = models.CharField(max_length=2, blank=True, validators=[validate_language])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["place", "name"], name="place_name_unique")]
+
+
+# --- organisations ----------------------------------------------------------
+
+
+class Organisation(Publishable, SearchableName):
+    class Kind(models.TextChoices):
+        STATE_FORCE = "state_force", _("state force")
+        COALITION = "coalition", _("coalition")
+        ARMED_GROUP = "armed_group", _("armed group")
+        GOVERNMENT_BODY = "government_body", _("government body")
+        MEDIA = "media", _("media")
+        OTHER = "other", _("other")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    country = models.CharField(
+        max_length=2, blank=True, validators=[validate_country], help_text=_("ISO 3166 alpha-2.")
+    )
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country__in=COUNTRY_CODES),
+                name="organisation_country_is_iso",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="organisation_not_own_parent"
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("An organisation cannot be its own ancestor.")})
+            ancestor = ancestor.parent
+
+
+class OrganisationAlias(SearchableName):
+    """Another name of an organisation: ISIL, Daesh, IS for ISIS."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="aliases"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "organisation aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="organisation_alias_unique"
+            )
+        ]
+
+
+# --- sources ----------------------------------------------------------------
+
+
+class Source(Publishable):
+    class Kind(models.TextChoices):
+        NEWS_ARTICLE = "news_article", _("news article")
+        PRESS_RELEASE = "press_release", _("press release")
+        OFFICIAL_STATEMENT = "official_statement", _("official statement")
+        SOCIAL_MEDIA = "social_media", _("social media post")
+        BROADCAST = "broadcast", _("broadcast")
+        REPORT = "report", _("report")
+
+    class Reliability(models.TextChoices):
+        """The Admiralty (NATO) scale for the reliability of a source."""
+
+        A = "A", _("A – completely reliable")
+        B = "B", _("B – usually reliable")
+        C = "C", _("C – fairly reliable")
+        D = "D", _("D – not usually reliable")
+        E = "E", _("E – unreliable")
+        F = "F", _("F – reliability cannot be judged")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    url = models.URLField(
+        max_length=1000,
+        blank=True,
+        help_text=_("Stored normalised: no tracking parameters, no fragment, no www."),
+    )
+    publisher = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_sources",
+    )
+    author = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(
+        max_length=2, blank=True, validators=[validate_language], help_text=_("ISO 639-1.")
+    )
+    reliability = models.CharField(
+        max_length=1, choices=Reliability.choices, default=Reliability.F
+    )
+    archive_url = models.URLField(
+        max_length=1000, blank=True, help_text=_("An archived copy, since pages vanish.")
+    )
+    accessed_on = models.DateField(
+        null=True, blank=True, help_text=_("When the analyst read the document.")
+    )
+    history = HistoricalRecords()
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="source_url_unique",
+                violation_error_message=_(
+                    "A source with this URL already exists (URLs are compared without "
+                    "tracking parameters, fragment, www. or trailing slash)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(reliability__in=list("ABCDEF")), name="source_reliability_a_to_f"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean_fields(self, exclude=None):
+        # Normalise first, so that the uniqueness check sees the stored form.
+        self.url = normalise_url(self.url)
+        super().clean_fields(exclude)
+
+    def save(self, *args, **kwargs):
+        self.url = normalise_url(self.url)
+        super().save(*args, **kwargs)
+
+
+# --- persons ----------------------------------------------------------------
+
+
+class Person(Publishable, SearchableName):
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "persons"
+
+    @cached_property
+    def last_known_outcome(self):
+        """The Target row that says how this person was last reported.
+
+        A death outranks any later report (a dead man is not wounded later);
+        otherwise the most recent operation counts. Uses `targets` with their
+        operations, which callers prefetch.
+        """
+        targets = sorted(
+            self.targets.all(), key=lambda target: target.operation.occurred_at, reverse=True
+        )
+        for target in targets:
+            if target.outcome in FINAL_OUTCOMES:
+                return target
+        return targets[0] if targets else None
+
+
+class PersonAlias(SearchableName):
+    class Kind(models.TextChoices):
+        KUNYA = "kunya", _("kunya (Abu …)")
+        NOM_DE_GUERRE = "nom_de_guerre", _("nom de guerre")
+        FULL_NAME = "full_name", _("full name")
+        SPELLING = "spelling", _("spelling or transliteration variant")
+        NATIVE_SCRIPT = "native_script", _("in the original script")
+        NICKNAME = "nickname", _("nickname")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SPELLING)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "person aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="person_alias_unique")
+        ]
+
+
+class Role(models.Model):
+    """A person's position in an organisation over a period: who led ISIS when."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="roles")
+    title = models.CharField(max_length=200)
+    started_on = models.DateField(null=True, blank=True)
+    started_precision = models.CharField(
+        max_length=6, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    ended_precision = models.CharField(
+        max_length=6, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "started_on"]
+        indexes = [models.Index(fields=["organisation", "started_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="role_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(started_precision__in=["day", "month", "year"])
+                & Q(ended_precision__in=["day", "month", "year"]),
+                name="role_precision_is_a_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.title}, {self.organisation}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field in ("started", "ended"):
+            value = getattr(self, f"{field}_on")
+            precision = getattr(self, f"{field}_precision")
+            if precision not in ("day", "month", "year"):
+                errors[f"{field}_precision"] = _("A role's dates are days, months or years.")
+            elif value is not None and dates.partial_date(value, precision) != value:
+                errors[f"{field}_on"] = _(
+                    "%(value)s is more precise than its precision (%(precision)s): "
+                    "use the first day of the month or year."
+                ) % {"value": value.isoformat(), "precision": precision}
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("A role cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def period(self):
+        start = dates.format_partial_date(self.started_on, self.started_precision) or "?"
+        end = dates.format_partial_date(self.ended_on, self.ended_precision)
+        return f"{start} – {end}"
+
+    def held_on(self, day):
+        """Whether the role was held on `day` (an open end means still held)."""
+        started = self.started_on is None or self.started_on <= day
+        ended = (
+            self.ended_on is not None
+            and dates.period_end_date(self.ended_on, self.ended_precision) <= day
+        )
+        return started and not ended
+
+
+class PossibleIdentity(models.Model):
+    """Two person records that a source suggests may be one person.
+
+    Never a merge: both records stay, linked, with the source and the reason.
+    The pair is stored in id order so that it exists once.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="possible_identities_as_first"
+    )
+    other = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="possible_identities_as_second"
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="identities"
+    )
+    note = models.TextField(blank=True, help_text=_("Why they may be the same person."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "possible identities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__lt=models.F("other")), name="identity_pair_in_order"
+            ),
+            models.UniqueConstraint(fields=["person", "other"], name="identity_pair_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} may be {self.other}"
+
+    def clean(self):
+        super().clean()
+        if self.person_id and self.person_id == self.other_id:
+            raise ValidationError(_("A person cannot be linked to themself."))
+        self.order_pair()
+
+    def order_pair(self):
+        if self.person_id and self.other_id and self.person_id > self.other_id:
+            self.person_id, self.other_id = self.other_id, self.person_id
+
+    def save(self, *args, **kwargs):
+        self.order_pair()
+        super().save(*args, **kwargs)
+
+
+# --- operations -------------------------------------------------------------
+
+
+class OperationQuerySet(PublishableQuerySet):
+    def between(self, start, end):
+        """Operations whose stored UTC time falls between two datetimes."""
+        return self.filter(occurred_at__gte=start, occurred_at__lt=end)
+
+    def with_summary(self):
+        """Everything `Operation.summary` and a list page need, in a fixed number of queries."""
+        claims = Claim.objects.select_related("source", "source__publisher", "target", "place")
+        return self.select_related("place").prefetch_related(
+            models.Prefetch(
+                "forces", queryset=OperationForce.objects.select_related("organisation")
+            ),
+            models.Prefetch(
+                "targets",
+                queryset=Target.objects.select_related("person", "organisation"),
+            ),
+            models.Prefetch("claims", queryset=claims.prefetch_related("claimed_forces")),
+        )
+
+
+class Kind(models.TextChoices):
+    AIRSTRIKE = "airstrike", _("airstrike")
+    DRONE_STRIKE = "drone_strike", _("drone strike")
+    HELICOPTER_RAID = "helicopter_raid", _("helicopter raid")
+    GROUND_RAID = "ground_raid", _("ground raid")
+    CAPTURE = "capture", _("capture operation")
+    OTHER = "other", _("other")
+
+
+class LocationPrecision(models.TextChoices):
+    EXACT = "exact", _("exact")
+    NEAR = "near", _("near")
+    DISTRICT = "district", _("district")
+    PROVINCE = "province", _("province")
+    REGION = "region", _("region")
+    COUNTRY = "country", _("country")
+
+
+class Operation(Publishable):
+    """One action by a force, as the analyst best reads the sources."""
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    occurred_at = models.DateTimeField(
+        db_index=True,
+        help_text=_("In UTC; the start of the period when the precision is coarser."),
+    )
+    date_precision = models.CharField(
+        max_length=6, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    local_time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("IANA zone for display, such as Asia/Damascus."),
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="operations"
+    )
+    location_precision = models.CharField(
+        max_length=8, choices=LocationPrecision.choices, default=LocationPrecision.EXACT
+    )
+    summary = models.TextField(blank=True)
+    conducted_by = models.ManyToManyField(
+        Organisation, through="OperationForce", related_name="operations_conducted"
+    )
+    related = models.ManyToManyField(
+        "self", through="OperationLink", symmetrical=False, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = OperationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-occurred_at"], name="operation_timeline"),
+            models.Index(fields=["kind", "occurred_at"], name="operation_kind_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="operation_kind_known"),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="operation_date_precision_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        # Field errors (a malformed date, an unknown zone) are reported by clean_fields.
+        if not isinstance(self.occurred_at, dt.datetime):
+            return
+        if self.local_time_zone not in dates.time_zone_names():
+            return
+        if not dates.fits(self.local_occurred_at, self.date_precision):
+            raise ValidationError(
+                {
+                    "occurred_at": _(
+                        "%(local)s local time is more precise than %(precision)s precision: "
+                        "give the start of the %(precision)s."
+                    )
+                    % {
+                        "local": self.local_occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+                        "precision": self.date_precision,
+                    }
+                }
+            )
+
+    @property
+    def local_occurred_at(self):
+        return self.occurred_at.astimezone(zoneinfo.ZoneInfo(self.local_time_zone))
+
+    @property
+    def local_date(self):
+        """The day on which it happened where it happened (pages show this first)."""
+        return self.local_occurred_at.date()
+
+    @property
+    def when(self):
+        """ "6 Oct 2022, 18:23 local time (15:23 UTC)", "Feb 2022": as precise as known."""
+        text = dates.format_local(self.local_occurred_at, self.date_precision)
+        if self.date_precision in (DatePrecision.MINUTE, DatePrecision.HOUR):
+            utc = dates.format_local(self.occurred_at, self.date_precision).split(", ")[1]
+            text += f" local time ({utc} UTC)"
+        return text
+
+    @property
+    def where(self):
+        """ "near Qamishli", "northern Syria": the place as precisely as known."""
+        if self.place is None:
+            return ""
+        if self.location_precision == LocationPrecision.NEAR:
+            return f"near {self.place.name}"
+        return self.place.name
+
+    @property
+    def is_unilateral(self):
+        """Conducted by one force alone (uses the prefetched `forces`)."""
+        return len(self.forces.all()) == 1
+
+    @cached_property
+    def claims_summary(self):
+        """The derived view of the claims (see summary.py); prefetch with `with_summary()`."""
+        from .summary import OperationSummary
+
+        return OperationSummary(self)
+
+
+class OperationForce(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead")
+        PARTNER = "partner", _("partner")
+        SUPPORT = "support", _("support (intelligence, logistics)")
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="forces")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="operation_forces"
+    )
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.LEAD)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["operation", "role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "organisation"], name="operation_force_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class OperationLink(models.Model):
+    class Relation(models.TextChoices):
+        FOLLOWED = "followed", _("followed")
+        SAME_CAMPAIGN = "same_campaign", _("part of the same campaign as")
+        DUPLICATE_OF = "duplicate_of", _("duplicate of")
+
+    from_operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="links_from"
+    )
+    to_operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="links_to")
+    relation = models.CharField(max_length=14, choices=Relation.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_operation", "to_operation", "relation"],
+                name="operation_link_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_operation=models.F("to_operation")),
+                name="operation_link_not_to_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_operation} {self.get_relation_display()} {self.to_operation}"
+
+    def clean(self):
+        super().clean()
+        if self.from_operation_id and self.from_operation_id == self.to_operation_id:
+            raise ValidationError(_("An operation cannot be related to itself."))
+
+
+class Outcome(models.TextChoices):
+    KILLED = "killed", _("killed")
+    WOUNDED = "wounded", _("wounded")
+    CAPTURED = "captured", _("captured")
+    ESCAPED = "escaped", _("escaped")
+    DIED_BY_OWN_HAND = "died_by_own_hand", _("died by own hand")
+    UNHARMED = "unharmed", _("unharmed")
+    UNKNOWN = "unknown", _("unknown")
+
+
+FINAL_OUTCOMES = (Outcome.KILLED, Outcome.DIED_BY_OWN_HAND)
+
+
+class Target(models.Model):
+    """Who or what an operation aimed at, with the analyst's best reading of the outcome."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="targets")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="targets"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targeted_in",
+    )
+    description = models.CharField(
+        max_length=200, blank=True, help_text=_("For an unnamed target: 'an associate'.")
+    )
+    role = models.CharField(max_length=200, blank=True, help_text=_("The role they held then."))
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.UNKNOWN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["operation", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(person__isnull=False, organisation__isnull=True, description="")
+                    | Q(person__isnull=True, organisation__isnull=False, description="")
+                    | (Q(person__isnull=True, organisation__isnull=True) & ~Q(description=""))
+                ),
+                name="target_is_exactly_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=Outcome.values), name="target_outcome_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return str(self.person or self.organisation or self.description)
+
+    def clean(self):
+        super().clean()
+        given = [bool(self.person_id), bool(self.organisation_id), bool(self.description.strip())]
+        if sum(given) != 1:
+            raise ValidationError(
+                _("A target is exactly one of: a person, an organisation, or a description.")
+            )
+
+
+def format_count_range(low, high):
+    """ "0", "2–5", "at least 13": a count as reports give it."""
+    if low is None:
+        return ""
+    if high is None:
+        return f"at least {low}"
+    if high == low:
+        return str(low)
+    return f"{low}–{high}"
+
+
+class Claim(models.Model):
+    """One source's statement about one point of one operation."""
+
+    class Point(models.TextChoices):
+        OUTCOME = "outcome", _("a target's outcome")
+        CASUALTIES = "casualties", _("a casualty count")
+        TIME = "time", _("the time")
+        PLACE = "place", _("the place")
+        FORCES = "forces", _("the conducting forces")
+        KIND = "kind", _("the kind of operation")
+
+    class Category(models.TextChoices):
+        COMBATANTS_KILLED = "combatants_killed", _("combatants killed")
+        COMBATANTS_WOUNDED = "combatants_wounded", _("combatants wounded")
+        CIVILIANS_KILLED = "civilians_killed", _("civilians killed")
+        CIVILIANS_WOUNDED = "civilians_wounded", _("civilians wounded")
+        OWN_FORCES_KILLED = "own_forces_killed", _("own forces killed")
+        OWN_FORCES_WOUNDED = "own_forces_wounded", _("own forces wounded")
+        DETAINED = "detained", _("people detained")
+        PEOPLE_KILLED = "people_killed", _("people killed (not broken down)")
+        PEOPLE_WOUNDED = "people_wounded", _("people wounded (not broken down)")
+
+    class Credibility(models.IntegerChoices):
+        """The Admiralty (NATO) scale for the credibility of the information."""
+
+        CONFIRMED = 1, _("1 – confirmed by other sources")
+        PROBABLY_TRUE = 2, _("2 – probably true")
+        POSSIBLY_TRUE = 3, _("3 – possibly true")
+        DOUBTFUL = 4, _("4 – doubtful")
+        IMPROBABLE = 5, _("5 – improbable")
+        CANNOT_BE_JUDGED = 6, _("6 – truth cannot be judged")
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="claims")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
+    point = models.CharField(max_length=10, choices=Point.choices)
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, null=True, blank=True, related_name="claims"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    count_low = models.PositiveIntegerField(null=True, blank=True)
+    count_high = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Empty for an open range: 'at least 13'.")
+    )
+    count_note = models.CharField(
+        max_length=300, blank=True, help_text=_("A part of the count: 'among them four children'.")
+    )
+
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    date_precision = models.CharField(max_length=6, choices=DatePrecision.choices, blank=True)
+    local_time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    location_precision = models.CharField(
+        max_length=8, choices=LocationPrecision.choices, blank=True
+    )
+    claimed_forces = models.ManyToManyField(Organisation, blank=True, related_name="claimed_in")
+    kind = models.CharField(max_length=16, choices=Kind.choices, blank=True)
+
+    attribution = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("As the source gives it: 'three military sources'."),
+    )
+    quote = models.TextField(max_length=1000, blank=True)
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        help_text=_("An earlier claim on the same point that this one corrects."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[claimed_forces])
+
+    # The field each point needs; the others must stay empty.
+    POINT_FIELDS = {
+        Point.OUTCOME: ("target", "outcome"),
+        Point.CASUALTIES: ("category", "count_low"),
+        Point.TIME: ("occurred_at", "date_precision", "local_time_zone"),
+        Point.PLACE: ("place", "location_precision"),
+        Point.FORCES: (),
+        Point.KIND: ("kind",),
+    }
+
+    class Meta:
+        ordering = ["operation", "point", "id"]
+        indexes = [models.Index(fields=["operation", "point", "category"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count_high__isnull=True)
+                | Q(count_low__isnull=False, count_high__gte=models.F("count_low")),
+                name="claim_count_low_not_above_high",
+            ),
+            models.CheckConstraint(
+                condition=~Q(point="casualties") | (~Q(category="") & Q(count_low__isnull=False)),
+                name="claim_casualties_have_category_and_count",
+            ),
+            models.CheckConstraint(
+                condition=~Q(point="outcome") | (Q(target__isnull=False) & ~Q(outcome="")),
+                name="claim_outcome_has_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(point="time") | Q(occurred_at__isnull=False),
+                name="claim_time_has_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(point="place") | Q(place__isnull=False),
+                name="claim_place_has_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(point="kind") | ~Q(kind=""), name="claim_kind_has_value"
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1, credibility__lte=6),
+                name="claim_credibility_1_to_6",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supersedes=models.F("pk")), name="claim_not_superseding_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.statement}"
+
+    @property
+    def statement(self):
+        """What the claim says, in a few words."""
+        if self.point == self.Point.OUTCOME:
+            return f"{self.target} {self.get_outcome_display()}"
+        if self.point == self.Point.CASUALTIES:
+            return f"{self.count_range} {self.get_category_display()}"
+        if self.point == self.Point.TIME:
+            return self.when
+        if self.point == self.Point.PLACE:
+            near = "near " if self.location_precision == LocationPrecision.NEAR else ""
+            return f"at {near}{self.place}"
+        if self.point == self.Point.KIND:
+            return self.get_kind_display()
+        return "by " + ", ".join(str(force) for force in self.claimed_forces.all())
+
+    @property
+    def count_range(self):
+        return format_count_range(self.count_low, self.count_high)
+
+    @property
+    def local_occurred_at(self):
+        if self.occurred_at is None:
+            return None
+        return self.occurred_at.astimezone(zoneinfo.ZoneInfo(self.local_time_zone or "UTC"))
+
+    @property
+    def when(self):
+        if self.occurred_at is None:
+            return ""
+        return dates.format_local(self.local_occurred_at, self.date_precision or "minute")
+
+    @property
+    def point_key(self):
+        """What this claim is about: claims with equal keys may disagree or correct."""
+        if self.point == self.Point.OUTCOME:
+            return (self.point, self.target_id)
+        if self.point == self.Point.CASUALTIES:
+            return (self.point, self.category)
+        return (self.point,)
+
+    def supersession_chain(self):
+        """The ids of the claims this one corrects, directly or through others."""
+        chain = []
+        earlier = self.supersedes
+        while earlier is not None and earlier.pk not in chain:
+            chain.append(earlier.pk)
+            earlier = earlier.supersedes
+        return chain
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        needed = self.POINT_FIELDS.get(self.point, ())
+        for field in needed:
+            if getattr(self, field) in (None, ""):
+                errors[field] = _("A claim about %(point)s needs this field.") % {
+                    "point": self.get_point_display()
+                }
+        others = {field for fields in self.POINT_FIELDS.values() for field in fields}
+        if self.point != self.Point.CASUALTIES:
+            others |= {"count_high", "count_note"}
+        for field in others - set(needed):
+            if getattr(self, field) not in (None, ""):
+                errors[field] = _("A claim about %(point)s leaves this field empty.") % {
+                    "point": self.get_point_display()
+                }
+        if (
+            self.count_low is not None
+            and self.count_high is not None
+            and self.count_high < self.count_low
+        ):
+            errors["count_high"] = _(
+                "The high (%(high)s) is below the low (%(low)s): for an open range "
+                "such as 'at least 13', leave the high empty."
+            ) % {"high": self.count_high, "low": self.count_low}
+        if self.target_id and self.operation_id and self.target.operation_id != self.operation_id:
+            errors["target"] = _("The target belongs to another operation.")
+        if (
+            self.point == self.Point.TIME
+            and isinstance(self.occurred_at, dt.datetime)
+            and not errors
+        ):
+            if self.local_time_zone not in dates.time_zone_names():
+                errors["local_time_zone"] = _("Give the IANA time zone of the claimed time.")
+            elif not dates.fits(self.local_occurred_at, self.date_precision):
+                errors["occurred_at"] = _(
+                    "The claimed time is more precise than its precision (%(precision)s)."
+                ) % {"precision": self.date_precision}
+        if self.supersedes_id:
+            earlier = self.supersedes
+            if earlier.pk == self.pk:
+                errors["supersedes"] = _("A claim cannot supersede itself.")
+            elif earlier.operation_id != self.operation_id:
+                errors["supersedes"] = _(
+                    "A claim can only supersede a claim about the same operation."
+                )
+            elif self.pk and self.pk in earlier.supersession_chain():
+                errors["supersedes"] = _("Corrections cannot go round in a circle.")
+            elif earlier.point_key != self.point_key:
+                errors["supersedes"] = _(
+                    "A claim can only supersede a claim about the same point "
+                    "(the same target's outcome, the same casualty category, …)."
+                )
+        if errors:
+            raise ValidationError(errors)

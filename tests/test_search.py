@@ -1,0 +1,86 @@
+"""Name search over people, organisations and places folds transliteration variants."""
+
+import pytest
+from django.core.management import call_command
+
+from operations import models
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("loaddemo", verbosity=0)
+
+
+def names_found(model, query):
+    return {record.name for record in model.objects.matching(query)}
+
+
+def test_qurashi_finds_every_leader_who_bears_the_nisba(demo):
+    assert names_found(models.Person, "Qurashi") == {
+        "Abu Ibrahim al-Hashimi al-Qurashi",
+        "Abu al-Hasan al-Hashimi al-Qurashi",
+        "Abu al-Husayn al-Husayni al-Qurashi",
+        "Abu Hafs al-Hashimi al-Qurashi",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "person"),
+    [
+        ("Abu Ibrahim al-Qurayshi", "Abu Ibrahim al-Hashimi al-Qurashi"),
+        ("Abu Ibrahim al-Qurashi", "Abu Ibrahim al-Hashimi al-Qurashi"),
+        ("Abu al-Hasan al-Hashimi al-Qurashi", "Abu al-Hasan al-Hashimi al-Qurashi"),
+        ("abu muad", "Abu Mu'ad al-Qahtani"),
+        ("Abu Mu'adh al Qahtani", "Abu Mu'ad al-Qahtani"),
+        ("Abu ‘Ala", "Abu 'Ala"),
+        ("Al Shammari", "Rakkan Wahid al-Shammri"),
+        ("ركان وحيد الشمري", "Rakkan Wahid al-Shammri"),
+        ("البغدادي", "Abu Bakr al-Baghdadi"),
+        ("Salim", "Hani Ahmed al-Kurdi"),
+    ],
+)
+def test_a_variant_spelling_ranks_the_person_first(demo, query, person):
+    ranked = models.Person.objects.ranked(query)
+    assert ranked, f"nothing found for {query!r}"
+    assert ranked[0].name == person
+
+
+def test_two_leaders_sharing_a_nisba_stay_two_and_the_full_name_decides(demo):
+    ranked = [person.name for person in models.Person.objects.ranked("al-Hashimi al-Qurashi")]
+    assert len(ranked) >= 3
+    full = models.Person.objects.ranked("Abu Hafs al-Hashimi al-Qurashi")
+    assert [person.name for person in full][:1] == ["Abu Hafs al-Hashimi al-Qurashi"]
+
+
+def test_qahtani_does_not_find_the_qurashis(demo):
+    assert names_found(models.Person, "al-Qahtani") == {"Abu Mu'ad al-Qahtani"}
+
+
+@pytest.mark.parametrize("alias", ["ISIS", "ISIL", "IS", "Daesh", "داعش", "Islamic State"])
+def test_every_alias_of_isis_finds_it(demo, alias):
+    assert "Islamic State (ISIS)" in names_found(models.Organisation, alias)
+
+
+def test_a_place_is_found_by_an_alternate_spelling(demo):
+    assert names_found(models.Place, "Kamishli") == {"Qamishli"}
+    assert names_found(models.Place, "القامشلي") == {"Qamishli"}
+
+
+def test_a_query_without_letters_finds_nothing(demo):
+    assert not models.Person.objects.matching("  '' - ").exists()
+
+
+def test_renaming_an_alias_refreshes_its_search_keys(demo):
+    alias = models.PersonAlias.objects.get(name="Salim")
+    alias.name = "Abu Salim"
+    alias.save()
+    assert names_found(models.Person, "Abu Salim") == {"Hani Ahmed al-Kurdi"}
+
+
+def test_drafts_are_found_only_when_asked_for(demo):
+    models.Person.objects.create(name="Abu Ibrahim the Second")
+    assert "Abu Ibrahim the Second" in names_found(models.Person, "Abu Ibrahim")
+    published = {p.name for p in models.Person.objects.published().matching("Abu Ibrahim")}
+    assert "Abu Ibrahim the Second" not in published
