@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_groups
 	$(BIN)/python manage.py loaddemo --if-empty
 	$(BIN)/python manage.py ensure_admin
 

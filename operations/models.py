@@ -136,7 +136,7 @@ class NamedQuerySet(PublishableQuerySet):
     def matching(self, query):
         """Records whose name or one of whose aliases matches `query`, folded.
 
-        Ranking by closeness is left to `rank()`; this is the indexed filter.
+        Ranking by closeness is left to `ranked()`; this is the indexed filter.
         """
         on_name = name_matches(query)
         if on_name is None:
@@ -199,6 +199,7 @@ class Place(Publishable, SearchableName):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["country", "name"])]
+        permissions = [("publish_place", "Can publish and unpublish places")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(country__in=COUNTRY_CODES), name="place_country_is_iso"
@@ -280,6 +281,7 @@ class Organisation(Publishable, SearchableName):
                 condition=~Q(parent=models.F("pk")), name="organisation_not_own_parent"
             ),
         ]
+        permissions = [("publish_organisation", "Can publish and unpublish organisations")]
 
     def clean(self):
         super().clean()
@@ -364,6 +366,7 @@ class Source(Publishable):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        permissions = [("publish_source", "Can publish and unpublish sources")]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"],
@@ -404,6 +407,7 @@ class Person(Publishable, SearchableName):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "persons"
+        permissions = [("publish_person", "Can publish and unpublish persons")]
 
     @cached_property
     def last_known_outcome(self):
@@ -566,6 +570,33 @@ class PossibleIdentity(models.Model):
 
 
 class OperationQuerySet(PublishableQuerySet):
+    def published(self):
+        """What anonymous readers see: published and not deleted."""
+        return super().published().filter(deleted_at__isnull=True)
+
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def search(self, query):
+        """Operations whose title or summary contains `query`, or whose targets, forces
+        or place carry a name or alias that matches it folded ("Qurashi" finds
+        al-Qurayshi's operations)."""
+        query = query.strip()
+        if not query:
+            return self
+        persons = Person.objects.matching(query).values("pk")
+        organisations = Organisation.objects.matching(query).values("pk")
+        places = Place.objects.matching(query).values("pk")
+        matching = Operation.objects.filter(
+            Q(title__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(place__in=places)
+            | Q(targets__person__in=persons)
+            | Q(targets__organisation__in=organisations)
+            | Q(forces__organisation__in=organisations)
+        ).values("pk")
+        return self.filter(pk__in=matching)
+
     def between(self, start, end):
         """Operations whose stored UTC time falls between two datetimes."""
         return self.filter(occurred_at__gte=start, occurred_at__lt=end)
@@ -634,12 +665,20 @@ class Operation(Publishable):
     related = models.ManyToManyField(
         "self", through="OperationLink", symmetrical=False, related_name="+"
     )
+    deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Set by a delete in the admin; a reviewer can restore the operation."),
+    )
     history = HistoricalRecords()
 
     objects = OperationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        permissions = [("publish_operation", "Can publish and unpublish operations")]
         indexes = [
             models.Index(fields=["status", "-occurred_at"], name="operation_timeline"),
             models.Index(fields=["kind", "occurred_at"], name="operation_kind_date"),
@@ -702,6 +741,19 @@ class Operation(Publishable):
         if self.location_precision == LocationPrecision.NEAR:
             return f"near {self.place.name}"
         return self.place.name
+
+    def unpublished_dependencies(self):
+        """Draft records this operation shows: its place, forces, targets and sources.
+
+        Readers would not see them, so a reviewer who publishes is told.
+        """
+        candidates = [self.place] if self.place else []
+        candidates += [force.organisation for force in self.forces.select_related("organisation")]
+        for target in self.targets.select_related("person", "organisation"):
+            candidates += [record for record in (target.person, target.organisation) if record]
+        candidates += list(Source.objects.filter(claims__operation=self).distinct())
+        drafts = [record for record in candidates if not record.is_published]
+        return list(dict.fromkeys(drafts))
 
     @property
     def is_unilateral(self):

@@ -25,3 +25,48 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture
+def groups(db):
+    from operations.groups import setup_groups
+
+    return setup_groups()
+
+
+def make_user(django_user_model, username, group=None, **extra):
+    user = django_user_model.objects.create_user(
+        username, password="a-long-test-password", is_staff=True, **extra
+    )
+    if group is not None:
+        user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def analyst(groups, django_user_model):
+    """Records reports as drafts."""
+    return make_user(django_user_model, "analyst", groups["Analyst"])
+
+
+@pytest.fixture
+def reviewer(groups, django_user_model):
+    """Checks drafts and publishes them."""
+    return make_user(django_user_model, "reviewer", groups["Reviewer"])
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return make_user(django_user_model, "root", is_superuser=True)
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client

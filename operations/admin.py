@@ -1,0 +1,829 @@
+"""The admin, where analysts record reports and reviewers publish them.
+
+Publishing is a permission (`publish_<model>`), held by the Reviewer group.
+Without it the status field is read-only, the publish actions are absent, and
+`save_model` keeps the stored status whatever the request says — so neither
+a crafted POST nor a revert to a published version publishes anything.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied
+from django.db import models as django_models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import models
+from .normalise import normalise_url
+from .services import revert_operation
+
+admin.site.site_header = "OpsDB"
+admin.site.site_title = "OpsDB admin"
+admin.site.index_title = "Record and review operations"
+
+
+def link_to(record, text=None):
+    """A link to a record's change page in the admin."""
+    opts = record._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+    return format_html('<a href="{}">{}</a>', url, text or record)
+
+
+def parent_object_id(request):
+    """The id of the record whose change page is being rendered, for inlines."""
+    match = request.resolver_match
+    return match.kwargs.get("object_id") if match else None
+
+
+class LoadedLabelsMixin:
+    """An autocomplete widget that labels its chosen options from objects already loaded.
+
+    Django's widget looks the chosen objects up again, one query per form:
+    on an operation with twenty claims that is sixty queries. The form hands it
+    the objects that the inline's queryset has already selected or prefetched.
+    """
+
+    loaded = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.loaded is None or not chosen <= self.loaded.keys():
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in sorted(chosen):
+            options.append(self.create_option(name, key, self.loaded[key], True, len(options)))
+        return [(None, options, 0)]
+
+
+class LoadedAutocompleteSelect(LoadedLabelsMixin, AutocompleteSelect):
+    pass
+
+
+class LoadedAutocompleteSelectMultiple(LoadedLabelsMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class LoadedLabelsForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, LoadedLabelsMixin):
+                widget.loaded = self.loaded_objects(name)
+
+    def loaded_objects(self, name):
+        """{str(pk): label} of what the instance already holds in `name`, or None."""
+        instance = self.instance
+        if instance.pk is None:
+            return {}
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            objects = getattr(instance, "_prefetched_objects_cache", {}).get(name)
+            if objects is None:
+                return None
+            return {str(obj.pk): str(obj) for obj in objects}
+        if not field.is_cached(instance):
+            return None
+        related = field.get_cached_value(instance)
+        return {str(related.pk): str(related)} if related is not None else {}
+
+
+class LoadedLabelsInline:
+    """Inline whose autocomplete widgets use the objects its queryset loads."""
+
+    form = LoadedLabelsForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                LoadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                LoadedAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PublishableAdmin(SimpleHistoryAdmin):
+    actions = ["publish_selected", "unpublish_selected"]
+    list_per_page = 50
+    formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
+
+    def has_publish_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("status")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        if not self.has_publish_permission(request):
+            obj.status = stored or models.Status.DRAFT
+        super().save_model(request, obj, form, change)
+        if obj.is_published and stored != models.Status.PUBLISHED:
+            self.report_unpublished(request, [obj])
+
+    def unpublished_dependencies(self, obj):
+        return []
+
+    def report_unpublished(self, request, published):
+        drafts = []
+        for obj in published:
+            drafts += self.unpublished_dependencies(obj)
+        drafts = list(dict.fromkeys(drafts))
+        if drafts:
+            self.message_user(
+                request,
+                format_html(
+                    "Published, but readers will not see these drafts it shows: {}. "
+                    "Publish them too.",
+                    format_html_join(
+                        ", ",
+                        "{} {}",
+                        ((draft._meta.verbose_name, link_to(draft)) for draft in drafts),
+                    ),
+                ),
+                messages.WARNING,
+            )
+
+    def change_status(self, request, queryset, status):
+        changed = []
+        for obj in queryset.exclude(status=status):
+            obj.status = status
+            obj._history_user = request.user
+            obj.save()
+            changed.append(obj)
+        return changed
+
+    @admin.action(permissions=["publish"], description=_("Publish the selected records"))
+    def publish_selected(self, request, queryset):
+        published = self.change_status(request, queryset, models.Status.PUBLISHED)
+        self.message_user(request, f"Published {len(published)} record(s).", messages.SUCCESS)
+        self.report_unpublished(request, published)
+
+    @admin.action(permissions=["publish"], description=_("Unpublish the selected records"))
+    def unpublish_selected(self, request, queryset):
+        unpublished = self.change_status(request, queryset, models.Status.DRAFT)
+        self.message_user(request, f"Returned {len(unpublished)} record(s) to draft.")
+
+
+# --- inlines -------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A list of related records shown on a page, edited on their own pages."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PlaceNameInline(admin.TabularInline):
+    model = models.PlaceName
+    extra = 1
+    fields = ["name", "language"]
+
+
+class OrganisationAliasInline(admin.TabularInline):
+    model = models.OrganisationAlias
+    extra = 1
+    fields = ["name"]
+
+
+class PersonAliasInline(admin.TabularInline):
+    model = models.PersonAlias
+    extra = 1
+    fields = ["name", "kind"]
+
+
+class RoleInline(LoadedLabelsInline, admin.TabularInline):
+    model = models.Role
+    extra = 1
+    autocomplete_fields = ["organisation", "source"]
+    fields = [
+        "organisation",
+        "title",
+        "started_on",
+        "started_precision",
+        "ended_on",
+        "ended_precision",
+        "source",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "source")
+
+
+class MemberInline(RoleInline):
+    verbose_name = "member over time"
+    verbose_name_plural = "members over time"
+    autocomplete_fields = ["person", "source"]
+    fields = ["person", *RoleInline.fields[1:]]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "source")
+
+
+class PossibleIdentityInline(LoadedLabelsInline, admin.TabularInline):
+    model = models.PossibleIdentity
+    fk_name = "person"
+    extra = 1
+    autocomplete_fields = ["other", "source"]
+    fields = ["other", "source", "note"]
+    verbose_name = "possibly the same person as"
+    verbose_name_plural = "possibly the same person as"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "other", "source")
+
+
+class PossibleIdentityReverseInline(PossibleIdentityInline):
+    fk_name = "other"
+    autocomplete_fields = ["person", "source"]
+    fields = ["person", "source", "note"]
+    verbose_name_plural = "also possibly the same person as"
+
+
+class TargetedInInline(ReadOnlyInline):
+    model = models.Target
+    fields = ["operation", "role", "outcome"]
+    readonly_fields = fields
+    verbose_name = "operation that targeted them"
+    verbose_name_plural = "operations that targeted them"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("operation")
+
+
+class ChildOrganisationInline(ReadOnlyInline):
+    model = models.Organisation
+    fk_name = "parent"
+    fields = ["name", "kind", "status"]
+    readonly_fields = fields
+    verbose_name = "child organisation"
+    verbose_name_plural = "child organisations"
+
+
+class OperationAtPlaceInline(ReadOnlyInline):
+    model = models.Operation
+    fields = ["title", "occurred_at", "kind", "status"]
+    readonly_fields = fields
+    verbose_name_plural = "operations here"
+
+
+class SourceClaimInline(ReadOnlyInline):
+    model = models.Claim
+    fields = ["operation", "point", "statement", "attribution", "credibility"]
+    readonly_fields = fields
+    verbose_name_plural = "claims this source makes"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("operation", "target__person", "target__organisation", "place")
+            .prefetch_related("claimed_forces")
+        )
+
+
+class OperationForceInline(LoadedLabelsInline, admin.TabularInline):
+    model = models.OperationForce
+    extra = 1
+    autocomplete_fields = ["organisation"]
+    verbose_name = "conducting force"
+    verbose_name_plural = "conducting forces"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+class TargetInline(LoadedLabelsInline, admin.TabularInline):
+    model = models.Target
+    extra = 1
+    autocomplete_fields = ["person", "organisation"]
+    fields = ["person", "organisation", "description", "role", "outcome"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "organisation")
+
+
+class OperationLinkInline(LoadedLabelsInline, admin.TabularInline):
+    model = models.OperationLink
+    fk_name = "from_operation"
+    extra = 0
+    autocomplete_fields = ["to_operation"]
+    verbose_name = "related operation"
+    verbose_name_plural = "related operations"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("to_operation")
+
+
+class ClaimForm(LoadedLabelsForm):
+    """A claim whose source may be given by URL: found when known, created when new."""
+
+    source_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label=_("or the source's URL"),
+        help_text=_("A known URL (in any spelling) finds its source; a new one creates a draft."),
+    )
+    source_title = forms.CharField(required=False, label=_("title of a new source"))
+    source_kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "---------"), *models.Source.Kind.choices],
+        label=_("kind of a new source"),
+    )
+
+    class Meta:
+        model = models.Claim
+        fields = [
+            "operation",
+            "source",
+            "point",
+            "target",
+            "outcome",
+            "category",
+            "count_low",
+            "count_high",
+            "count_note",
+            "occurred_at",
+            "date_precision",
+            "local_time_zone",
+            "place",
+            "location_precision",
+            "claimed_forces",
+            "kind",
+            "attribution",
+            "quote",
+            "credibility",
+            "supersedes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].required = False
+        self.new_source = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") or not self.has_changed():
+            return cleaned
+        url = normalise_url(cleaned.get("source_url"))
+        if not url:
+            self.add_error("source", _("Choose a source, or give its URL."))
+            return cleaned
+        known = models.Source.objects.filter(url=url).first()
+        if known:
+            cleaned["source"] = self.instance.source = known
+            return cleaned
+        source = models.Source(
+            url=url,
+            title=cleaned.get("source_title") or url,
+            kind=cleaned.get("source_kind") or models.Source.Kind.NEWS_ARTICLE,
+        )
+        try:
+            source.full_clean()
+        except forms.ValidationError as error:
+            self.add_error("source_url", error.messages)
+            return cleaned
+        self.new_source = source
+        return cleaned
+
+    def _post_clean(self):
+        if self.new_source is not None:
+            # The claim is validated as if its new source existed; it is saved first in save().
+            self.instance.source = self.new_source
+        super()._post_clean()
+
+    def save(self, commit=True):
+        if self.new_source is not None and self.new_source.pk is None:
+            self.new_source.save()
+            self.instance.source = self.new_source
+        return super().save(commit)
+
+
+class ClaimInline(LoadedLabelsInline, admin.StackedInline):
+    model = models.Claim
+    form = ClaimForm
+    fk_name = "operation"
+    extra = 0
+    autocomplete_fields = ["source", "place", "claimed_forces"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("source", "source_url"),
+                    ("source_title", "source_kind"),
+                    ("point", "credibility"),
+                    ("attribution", "quote"),
+                    "supersedes",
+                ]
+            },
+        ),
+        ("A target's outcome", {"fields": [("target", "outcome")]}),
+        ("A casualty count", {"fields": [("category", "count_low", "count_high", "count_note")]}),
+        (
+            "The time, the place, the forces or the kind",
+            {
+                "fields": [
+                    ("occurred_at", "date_precision", "local_time_zone"),
+                    ("place", "location_precision"),
+                    "claimed_forces",
+                    "kind",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("source", "place", "target__person", "target__organisation")
+            .prefetch_related("claimed_forces")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A claim's target and the claim it corrects belong to the same operation.
+        operation_id = parent_object_id(request)
+        if db_field.name == "target":
+            kwargs["queryset"] = models.Target.objects.filter(
+                operation_id=operation_id
+            ).select_related("person", "organisation")
+        if db_field.name == "supersedes":
+            kwargs["queryset"] = (
+                models.Claim.objects.filter(operation_id=operation_id)
+                .select_related("source", "target__person", "target__organisation", "place")
+                .prefetch_related("claimed_forces")
+            )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in ("target", "supersedes"):
+            # Evaluated once, not once per claim on the page.
+            field.choices = list(field.choices)
+        return field
+
+
+# --- changelist filters --------------------------------------------------------
+
+
+class CountryFilter(admin.SimpleListFilter):
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = models.Place.objects.order_by("country").values_list("country", flat=True)
+        return [(code, code) for code in codes.distinct()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(place__country=self.value())
+        return queryset
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = _("deleted")
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("not deleted")), ("yes", _("deleted"))]
+
+    def choices(self, changelist):
+        # "not deleted" is the default, so "All" must be asked for explicitly.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "no") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset.filter(deleted_at__isnull=True)
+
+
+class ClaimCountFilter(admin.SimpleListFilter):
+    title = _("claims")
+    parameter_name = "claims"
+
+    def lookups(self, request, model_admin):
+        return [("none", _("no claims yet")), ("some", _("with claims"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(claims__isnull=True)
+        if self.value() == "some":
+            return queryset.filter(pk__in=models.Claim.objects.values("operation_id"))
+        return queryset
+
+
+# --- model admins --------------------------------------------------------------
+
+
+@admin.register(models.Operation)
+class OperationAdmin(PublishableAdmin):
+    list_display = [
+        "title",
+        "when",
+        "kind",
+        "where",
+        "country",
+        "status",
+        "casualties",
+        "contested",
+        "source_count",
+    ]
+    list_filter = [DeletedFilter, "status", "kind", CountryFilter, ClaimCountFilter]
+    date_hierarchy = "occurred_at"
+    search_fields = ["title"]
+    search_help_text = _("Title, summary, and folded names of targets, forces and places.")
+    autocomplete_fields = ["place"]
+    inlines = [OperationForceInline, TargetInline, ClaimInline, OperationLinkInline]
+    readonly_fields = ["deleted_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "kind", "status", "summary"]}),
+        (
+            _("When"),
+            {
+                "fields": [("occurred_at", "date_precision", "local_time_zone")],
+                "description": _(
+                    "In UTC. A coarse time is the start of its period in local time: "
+                    "February 2022 in Syria is 31 Jan 2022 22:00 UTC."
+                ),
+            },
+        ),
+        (_("Where"), {"fields": [("place", "location_precision")]}),
+        (_("Record"), {"fields": [("created_at", "updated_at", "deleted_at")]}),
+    ]
+    actions = [*PublishableAdmin.actions, "restore_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_summary()
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
+
+    @admin.display(description=_("when"), ordering="occurred_at")
+    def when(self, obj):
+        return obj.when
+
+    @admin.display(description=_("where"))
+    def where(self, obj):
+        return obj.where
+
+    @admin.display(description=_("country"), ordering="place__country")
+    def country(self, obj):
+        return obj.place.country if obj.place else ""
+
+    @admin.display(description=_("casualties"))
+    def casualties(self, obj):
+        return format_html_join(
+            "",
+            "<div>{}: {}</div>",
+            ((count.label, count.range) for count in obj.claims_summary.casualties.values()),
+        )
+
+    @admin.display(description=_("contested"), boolean=True)
+    def contested(self, obj):
+        return obj.claims_summary.contested
+
+    @admin.display(description=_("sources"))
+    def source_count(self, obj):
+        return len(obj.claims_summary.sources)
+
+    def unpublished_dependencies(self, obj):
+        return obj.unpublished_dependencies()
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a published operation withdraws it: that is a reviewer's decision.
+        if obj is not None and obj.is_published and not self.has_publish_permission(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        """A delete hides the operation; a reviewer can restore it."""
+        obj.deleted_at = timezone.now()
+        obj._history_user = request.user
+        obj.save()
+
+    def delete_queryset(self, request, queryset):
+        if not self.has_publish_permission(request) and queryset.published().exists():
+            raise PermissionDenied("Only a reviewer can delete published operations.")
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # A soft delete removes nothing else: ask only about the operations themselves.
+        to_delete = [str(obj) for obj in objs]
+        perms_needed = set()
+        if not all(self.has_delete_permission(request, obj) for obj in objs):
+            perms_needed.add(self.opts.verbose_name)
+        return to_delete, {self.opts.verbose_name_plural: len(objs)}, perms_needed, []
+
+    @admin.action(permissions=["publish"], description=_("Restore the selected operations"))
+    def restore_selected(self, request, queryset):
+        restored = 0
+        for obj in queryset.filter(deleted_at__isnull=False):
+            obj.deleted_at = None
+            obj._history_user = request.user
+            obj.save()
+            restored += 1
+        self.message_user(request, f"Restored {restored} operation(s).", messages.SUCCESS)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            # The operation was reverted; bring its inlines back to the same moment.
+            version = self.model.history.get(pk=version_id)
+            revert_operation(
+                models.Operation.objects.get(pk=object_id),
+                as_of=version.history_date,
+                user=request.user,
+            )
+        return response
+
+
+@admin.register(models.Person)
+class PersonAdmin(PublishableAdmin):
+    list_display = ["name", "aliases_list", "status", "targeted_count"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+    search_help_text = _("Name or alias, in any spelling or script.")
+    fields = ["name", "description", "status"]
+    inlines = [
+        PersonAliasInline,
+        RoleInline,
+        PossibleIdentityInline,
+        PossibleIdentityReverseInline,
+        TargetedInInline,
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("aliases")
+            .annotate(targeted=Count("targets", distinct=True))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.matching(search_term), False
+
+    @admin.display(description=_("aliases"))
+    def aliases_list(self, obj):
+        return ", ".join(alias.name for alias in obj.aliases.all())
+
+    @admin.display(description=_("targeted in"), ordering="targeted")
+    def targeted_count(self, obj):
+        return obj.targeted
+
+
+@admin.register(models.Organisation)
+class OrganisationAdmin(PublishableAdmin):
+    list_display = ["name", "kind", "parent", "aliases_list", "status"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+    fields = ["name", "kind", "parent", "country", "description", "status"]
+    inlines = [OrganisationAliasInline, MemberInline, ChildOrganisationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.matching(search_term), False
+
+    @admin.display(description=_("aliases"))
+    def aliases_list(self, obj):
+        return ", ".join(alias.name for alias in obj.aliases.all())
+
+
+@admin.register(models.Place)
+class PlaceAdmin(PublishableAdmin):
+    list_display = ["name", "kind", "country", "province", "latitude", "longitude", "status"]
+    list_filter = ["status", "kind", "country"]
+    search_fields = ["name"]
+    fields = [
+        "name",
+        "kind",
+        "country",
+        ("province", "district"),
+        ("latitude", "longitude"),
+        "status",
+    ]
+    inlines = [PlaceNameInline, OperationAtPlaceInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.matching(search_term), False
+
+
+@admin.register(models.Source)
+class SourceAdmin(PublishableAdmin):
+    list_display = ["title", "kind", "publisher", "published_on", "reliability", "status"]
+    list_filter = ["status", "kind", "reliability"]
+    list_select_related = ["publisher"]
+    date_hierarchy = "published_on"
+    search_fields = ["title", "url", "author", "publisher__name"]
+    autocomplete_fields = ["publisher"]
+    fields = [
+        "title",
+        "kind",
+        "url",
+        ("publisher", "author"),
+        ("published_on", "language"),
+        "reliability",
+        ("archive_url", "accessed_on"),
+        "status",
+    ]
+    inlines = [SourceClaimInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A pasted URL, in any spelling, finds its source.
+        normalised = normalise_url(search_term) if "://" in search_term else ""
+        if normalised:
+            return queryset.filter(Q(url=normalised) | Q(archive_url=search_term)), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(models.Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    """Claims are entered on their operation; this list is for finding and checking them."""
+
+    list_display = ["operation", "point", "statement", "source", "credibility", "corrects"]
+    list_filter = ["point", "category", "credibility"]
+    list_select_related = [
+        "operation",
+        "source",
+        "target__person",
+        "target__organisation",
+        "place",
+        "supersedes",
+    ]
+    search_fields = ["attribution", "quote", "source__title", "operation__title"]
+    autocomplete_fields = ["operation", "source", "place", "claimed_forces", "target"]
+    form = ClaimForm
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("claimed_forces")
+
+    @admin.display(description=_("supersedes"))
+    def corrects(self, obj):
+        return link_to(obj.supersedes, f"claim {obj.supersedes_id}") if obj.supersedes else ""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "supersedes":
+            kwargs["queryset"] = models.Claim.objects.select_related("source", "operation")
+            claim = self.get_object(request, parent_object_id(request) or "")
+            if claim is not None:
+                kwargs["queryset"] = kwargs["queryset"].filter(operation_id=claim.operation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(models.Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    """Targets are entered on their operation; registered for autocomplete and history."""
+
+    list_display = ["name", "operation", "role", "outcome"]
+    list_filter = ["outcome"]
+    list_select_related = ["operation", "person", "organisation"]
+    search_fields = ["description", "role", "person__name", "organisation__name"]
+    autocomplete_fields = ["operation", "person", "organisation"]
+
+    def has_module_permission(self, request):
+        return False

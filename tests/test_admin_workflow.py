@@ -1,0 +1,228 @@
+"""Analysts draft, reviewers publish: enforced on the server, whatever the request."""
+
+import datetime as dt
+
+import pytest
+
+from operations import models
+
+from .factories import CasualtyClaimFactory, OperationFactory, PersonFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/operations/operation/"
+
+
+def change_url(operation):
+    return f"{CHANGELIST}{operation.pk}/change/"
+
+
+def operation_form(operation, **overrides):
+    """The POST data of an operation's change page with no inline rows changed."""
+    local = operation.occurred_at
+    data = {
+        "title": operation.title,
+        "kind": operation.kind,
+        "summary": operation.summary,
+        "occurred_at_0": local.strftime("%Y-%m-%d"),
+        "occurred_at_1": local.strftime("%H:%M:%S"),
+        "date_precision": operation.date_precision,
+        "local_time_zone": operation.local_time_zone,
+        "place": operation.place_id or "",
+        "location_precision": operation.location_precision,
+    }
+    prefixes = ["forces", "targets", "claims", "links_from"]
+    inline_rows = {
+        "forces": operation.forces.all(),
+        "targets": operation.targets.all(),
+        "claims": operation.claims.all(),
+        "links_from": operation.links_from.all(),
+    }
+    for prefix in prefixes:
+        rows = list(inline_rows[prefix])
+        data[f"{prefix}-TOTAL_FORMS"] = len(rows)
+        data[f"{prefix}-INITIAL_FORMS"] = len(rows)
+        data[f"{prefix}-MIN_NUM_FORMS"] = 0
+        data[f"{prefix}-MAX_NUM_FORMS"] = 1000
+        for index, row in enumerate(rows):
+            data[f"{prefix}-{index}-id"] = row.pk
+            data[
+                f"{prefix}-{index}-operation"
+                if prefix != "links_from"
+                else f"{prefix}-{index}-from_operation"
+            ] = operation.pk
+            for field in row._meta.concrete_fields:
+                if field.name in ("id", "operation", "from_operation", "created_at", "updated_at"):
+                    continue
+                value = getattr(row, field.attname)
+                if isinstance(value, dt.datetime):
+                    data[f"{prefix}-{index}-{field.name}_0"] = value.strftime("%Y-%m-%d")
+                    data[f"{prefix}-{index}-{field.name}_1"] = value.strftime("%H:%M:%S")
+                elif value is not None:
+                    data[f"{prefix}-{index}-{field.name}"] = value
+            if prefix == "claims":
+                forces = [force.pk for force in row.claimed_forces.all()]
+                data[f"{prefix}-{index}-claimed_forces"] = forces
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def draft():
+    return OperationFactory(status=models.Status.DRAFT, title="A draft raid")
+
+
+def test_the_analysts_form_has_no_status_field(analyst_client, draft):
+    page = analyst_client.get(change_url(draft))
+    assert page.status_code == 200
+    assert 'name="status"' not in page.content.decode()
+
+
+def test_an_analyst_cannot_publish_by_a_crafted_post_of_the_form(analyst_client, draft):
+    response = analyst_client.post(
+        change_url(draft), operation_form(draft, status="published", title="Renamed")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft.refresh_from_db()
+    assert draft.title == "Renamed"
+    assert draft.status == models.Status.DRAFT
+
+
+def test_an_analyst_cannot_create_a_published_operation(analyst_client, draft):
+    data = operation_form(draft, status="published", title="New and published?")
+    for prefix in ["forces", "targets", "claims", "links_from"]:
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = 0
+    response = analyst_client.post(f"{CHANGELIST}add/", data)
+    assert response.status_code == 302
+    created = models.Operation.objects.get(title="New and published?")
+    assert created.status == models.Status.DRAFT
+
+
+def test_an_analyst_cannot_publish_by_the_list_action(analyst_client, draft):
+    assert "publish_selected" not in analyst_client.get(CHANGELIST).content.decode()
+    analyst_client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == models.Status.DRAFT
+
+
+def test_an_analyst_cannot_publish_through_list_editable_fields(analyst_client, draft):
+    analyst_client.post(
+        CHANGELIST,
+        {
+            "form-TOTAL_FORMS": 1,
+            "form-INITIAL_FORMS": 1,
+            "form-0-id": draft.pk,
+            "form-0-status": "published",
+            "_save": "Save",
+        },
+    )
+    draft.refresh_from_db()
+    assert draft.status == models.Status.DRAFT
+
+
+def test_an_analyst_cannot_publish_by_reverting_to_a_published_version(analyst_client):
+    operation = OperationFactory(status=models.Status.PUBLISHED)
+    published_version = operation.history.latest()
+    operation.status = models.Status.DRAFT
+    operation.save()
+    url = f"{CHANGELIST}{operation.pk}/history/{published_version.history_id}/"
+    analyst_client.post(url, operation_form(operation))
+    operation.refresh_from_db()
+    assert operation.status == models.Status.DRAFT
+
+
+def test_an_analyst_cannot_publish_persons_or_sources_either(analyst_client):
+    person = PersonFactory(status=models.Status.DRAFT)
+    analyst_client.post(
+        "/admin/operations/person/",
+        {"action": "publish_selected", "_selected_action": [person.pk]},
+    )
+    person.refresh_from_db()
+    assert person.status == models.Status.DRAFT
+
+
+def test_a_reviewer_publishes_by_the_form(reviewer_client, draft):
+    response = reviewer_client.post(change_url(draft), operation_form(draft, status="published"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == models.Status.PUBLISHED
+
+
+def test_a_reviewer_publishes_by_the_action_and_hears_what_else_is_a_draft(reviewer_client, draft):
+    source = SourceFactory(status=models.Status.DRAFT, title="A draft source")
+    CasualtyClaimFactory(operation=draft, source=source)
+    response = reviewer_client.post(
+        CHANGELIST,
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    draft.refresh_from_db()
+    assert draft.status == models.Status.PUBLISHED
+    text = response.content.decode()
+    assert "Published 1 record(s)." in text
+    assert "readers will not see these drafts" in text
+    assert "A draft source" in text
+
+
+def test_each_change_makes_a_history_entry_with_its_user(analyst_client, analyst, draft):
+    analyst_client.post(change_url(draft), operation_form(draft, title="Retitled"))
+    latest = draft.history.latest()
+    assert latest.title == "Retitled"
+    assert latest.history_user == analyst
+    assert latest.history_type == "~"
+
+
+def test_a_revert_restores_the_old_values_inlines_included(analyst_client, draft):
+    claim = CasualtyClaimFactory(operation=draft, count_low=1, count_high=1)
+    draft.save()  # as the admin does when the page is saved with its inlines
+    version = draft.history.latest()
+    # A later edit: the count changes, a second claim is added, the title changes.
+    claim.count_low = claim.count_high = 4
+    claim.save()
+    added = CasualtyClaimFactory(operation=draft, count_low=9, count_high=9)
+    draft.title = "Edited later"
+    draft.save()
+    draft.refresh_from_db()
+
+    url = f"{CHANGELIST}{draft.pk}/history/{version.history_id}/"
+    response = analyst_client.post(url, operation_form(draft, title=version.title))
+    assert response.status_code == 302
+
+    draft.refresh_from_db()
+    assert draft.title == "A draft raid"
+    assert list(draft.claims.values_list("pk", "count_low")) == [(claim.pk, 1)]
+    assert not models.Claim.objects.filter(pk=added.pk).exists()
+    assert claim.history.latest().history_user.username == "analyst"
+
+
+def test_a_delete_is_a_soft_delete_that_a_reviewer_undoes(analyst_client, reviewer, draft):
+    response = analyst_client.post(f"{CHANGELIST}{draft.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.deleted_at is not None
+    link = f"{CHANGELIST}{draft.pk}/change/"
+    assert link not in analyst_client.get(CHANGELIST).content.decode()
+    assert link in analyst_client.get(CHANGELIST + "?deleted=yes").content.decode()
+
+    analyst_client.force_login(reviewer)
+    analyst_client.post(
+        CHANGELIST + "?deleted=yes",
+        {"action": "restore_selected", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.deleted_at is None
+
+
+def test_an_analyst_cannot_delete_a_published_operation(analyst_client):
+    operation = OperationFactory(status=models.Status.PUBLISHED)
+    response = analyst_client.post(f"{CHANGELIST}{operation.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    operation.refresh_from_db()
+    assert operation.deleted_at is None
+
+
+def test_a_deleted_operation_is_not_published_to_readers(client):
+    operation = OperationFactory(status=models.Status.PUBLISHED, title="Withdrawn")
+    operation.deleted_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    operation.save()
+    assert "Withdrawn" not in client.get("/").content.decode()
