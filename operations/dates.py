@@ -27,6 +27,11 @@ def time_zone_names():
     return frozenset(zoneinfo.available_timezones()) | {"UTC"}
 
 
+def zone(name):
+    """The IANA zone of that name; UTC for a name that validation would refuse."""
+    return zoneinfo.ZoneInfo(name) if name in time_zone_names() else dt.UTC
+
+
 def truncate(local, precision):
     """The start of the period of `precision` that contains the local datetime."""
     local = local.replace(second=0, microsecond=0)
@@ -45,8 +50,12 @@ def truncate(local, precision):
 
 
 def fits(local, precision):
-    """Whether a local datetime carries no detail finer than its precision."""
-    return truncate(local, precision) == local
+    """Whether a local datetime is the first instant of its period of `precision`.
+
+    Compared as instants: on a day when the clocks go forward at midnight,
+    the day starts at 01:00, and that is where it is stored.
+    """
+    return truncate(local, precision).astimezone(dt.UTC) == local.astimezone(dt.UTC)
 
 
 def period_end(start, precision):
@@ -73,26 +82,20 @@ def from_local(year, month=1, day=1, hour=0, minute=0, *, zone, precision):
     return truncate(local, precision).astimezone(dt.UTC)
 
 
+def at_midnight(value):
+    return dt.datetime.combine(value, dt.time())
+
+
 def partial_date(value, precision):
-    """A date that fits a day, month or year precision (for roles over time)."""
+    """A date moved to the start of its day, month or year (for roles over time)."""
     if value is None:
         return None
-    if precision == DatePrecision.YEAR:
-        return value.replace(month=1, day=1)
-    if precision == DatePrecision.MONTH:
-        return value.replace(day=1)
-    return value
+    return truncate(at_midnight(value), precision).date()
 
 
 def period_end_date(value, precision):
     """The day after the day, month or year that a partial date stands for."""
-    if precision == DatePrecision.YEAR:
-        return value.replace(year=value.year + 1, month=1, day=1)
-    if precision == DatePrecision.MONTH:
-        if value.month == 12:
-            return value.replace(year=value.year + 1, month=1, day=1)
-        return value.replace(month=value.month + 1, day=1)
-    return value + dt.timedelta(days=1)
+    return period_end(at_midnight(value), precision).date()
 
 
 def format_local(local, precision):
@@ -112,8 +115,4 @@ def format_local(local, precision):
 def format_partial_date(value, precision):
     if value is None:
         return ""
-    if precision == DatePrecision.YEAR:
-        return f"{value.year}"
-    if precision == DatePrecision.MONTH:
-        return value.strftime("%b %Y")
-    return f"{value.day} {value.strftime('%b %Y')}"
+    return format_local(at_midnight(value), precision)

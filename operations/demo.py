@@ -14,10 +14,10 @@ from . import dates
 from .dates import DatePrecision
 from .models import (
     Claim,
-    Kind,
     LocationPrecision,
     Operation,
     OperationForce,
+    OperationKind,
     OperationLink,
     Organisation,
     OrganisationAlias,
@@ -330,7 +330,7 @@ OPERATIONS = [
     {
         "key": "airstrike",
         "title": "US airstrike kills two senior ISIS figures in northern Syria",
-        "kind": Kind.AIRSTRIKE,
+        "kind": OperationKind.AIRSTRIKE,
         "local": (2022, 10, 6, 18, 23),
         "precision": DatePrecision.MINUTE,
         "place": "Northern Syria",
@@ -403,7 +403,7 @@ OPERATIONS = [
     {
         "key": "raid",
         "title": "US helicopter raid near Qamishli kills an ISIS weapons smuggler",
-        "kind": Kind.HELICOPTER_RAID,
+        "kind": OperationKind.HELICOPTER_RAID,
         "local": (2022, 10, 5),
         "precision": DatePrecision.DAY,
         "place": "Qamishli",
@@ -481,9 +481,9 @@ OPERATIONS = [
     {
         "key": "atmeh",
         "title": "US raid in Atmeh: ISIS leader Abu Ibrahim al-Hashimi al-Qurashi dies",
-        "kind": Kind.HELICOPTER_RAID,
-        "local": (2022, 2, 1),
-        "precision": DatePrecision.MONTH,
+        "kind": OperationKind.HELICOPTER_RAID,
+        "local": (2022, 2, 3),
+        "precision": DatePrecision.DAY,
         "place": "Atmeh",
         "location_precision": LocationPrecision.EXACT,
         "summary": (
@@ -525,12 +525,19 @@ OPERATIONS = [
                 "attribution": "the report, recalling the raid",
                 "credibility": 2,
             },
+            {
+                "source": "newswire-2022-10",
+                "point": Claim.Point.TIME,
+                "time": ((2022, 2, 1), DatePrecision.MONTH),
+                "attribution": "the report, recalling the raid",
+                "credibility": 2,
+            },
         ],
     },
     {
         "key": "barisha",
         "title": "US raid near Barisha: Abu Bakr al-Baghdadi dies",
-        "kind": Kind.HELICOPTER_RAID,
+        "kind": OperationKind.HELICOPTER_RAID,
         "local": (2019, 10, 26),
         "precision": DatePrecision.DAY,
         "place": "Barisha",
@@ -587,7 +594,7 @@ OPERATIONS = [
     {
         "key": "agal",
         "title": "US drone strike near Jindires kills Maher al-Agal",
-        "kind": Kind.DRONE_STRIKE,
+        "kind": OperationKind.DRONE_STRIKE,
         "local": (2022, 7, 12),
         "precision": DatePrecision.DAY,
         "place": "Jindires",
@@ -631,9 +638,9 @@ OPERATIONS = [
     {
         "key": "kurdi",
         "title": "US forces capture ISIS bomb-maker Hani Ahmed al-Kurdi",
-        "kind": Kind.CAPTURE,
-        "local": (2022, 6, 1),
-        "precision": DatePrecision.MONTH,
+        "kind": OperationKind.CAPTURE,
+        "local": (2022, 6, 16),
+        "precision": DatePrecision.DAY,
         "place": "Northern Syria",
         "location_precision": LocationPrecision.REGION,
         "summary": (
@@ -822,5 +829,6 @@ def load_operation(spec, places, organisations, persons, sources):
         record = publish(Claim, lookup, **fields)
         if "forces" in claim:
             record.claimed_forces.set([organisations[name] for name in claim["forces"]])
-        claims[claim.get("key", id(claim))] = record
+        if "key" in claim:
+            claims[claim["key"]] = record
     return operation

@@ -5,14 +5,15 @@ Operation and Target hold the analyst's best reading, claims hold who says what.
 """
 
 import datetime as dt
-import zoneinfo
 from functools import cached_property
+from urllib.parse import urlsplit
 
 import pycountry
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -42,12 +43,47 @@ def validate_time_zone(value):
 
 
 def validate_language(value):
-    if value and pycountry.languages.get(alpha_2=value) is None:
+    if value and (value != value.lower() or pycountry.languages.get(alpha_2=value) is None):
         raise ValidationError(
             _("%(value)s is not an ISO 639-1 language code (such as en or ar)."),
             code="unknown_language",
             params={"value": value},
         )
+
+
+def validate_web_url(value):
+    """An http(s) address with a usable port (URLValidator lets :99999 and ftp: through)."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        raise ValidationError(
+            _("%(value)s is not a valid address (check the host and port)."),
+            params={"value": value},
+        ) from None
+    if parts.scheme not in ("http", "https"):
+        raise ValidationError(_("Give a web address (http or https)."), code="scheme")
+
+
+def time_error(occurred_at, zone_name, precision):
+    """Why a time cannot be stored with that zone and precision, or None.
+
+    Field errors (a malformed date, an unknown zone or precision) are left to
+    clean_fields, which reports them on their own fields.
+    """
+    if not isinstance(occurred_at, dt.datetime):
+        return None
+    if timezone.is_naive(occurred_at):
+        return _("Give the time with its UTC offset: a time without one is ambiguous.")
+    if zone_name not in dates.time_zone_names() or precision not in DatePrecision.values:
+        return None
+    local = occurred_at.astimezone(dates.zone(zone_name))
+    if not dates.fits(local, precision):
+        return _(
+            "%(local)s local time is more precise than %(precision)s precision: "
+            "give the start of the %(precision)s."
+        ) % {"local": local.strftime("%Y-%m-%d %H:%M:%S"), "precision": precision}
+    return None
 
 
 class Status(models.TextChoices):
@@ -83,12 +119,14 @@ class SearchableName(models.Model):
     """A name with its folded search keys (see names.py), kept in step on save.
 
     The keys are padded with spaces so that a token matches with a plain
-    `contains` of " token ": an index of the name, not a second copy of it.
+    `contains` of " token ": a search aid derived from the name, not a second
+    copy of it.
     """
 
     name = models.CharField(max_length=200)
-    search_key = models.CharField(max_length=400, editable=False, db_index=True)
-    skeleton_key = models.CharField(max_length=400, editable=False, db_index=True)
+    # Folding can double a name's length (ش becomes "sh").
+    search_key = models.CharField(max_length=1000, editable=False, db_index=True)
+    skeleton_key = models.CharField(max_length=1000, editable=False, db_index=True)
 
     class Meta:
         abstract = True
@@ -136,7 +174,8 @@ class NamedQuerySet(PublishableQuerySet):
     def matching(self, query):
         """Records whose name or one of whose aliases matches `query`, folded.
 
-        Ranking by closeness is left to `ranked()`; this is the indexed filter.
+        A substring filter on the stored keys; ranking by closeness is left to
+        `ranked()`.
         """
         on_name = name_matches(query)
         if on_name is None:
@@ -285,10 +324,12 @@ class Organisation(Publishable, SearchableName):
 
     def clean(self):
         super().clean()
+        seen = set()
         ancestor = self.parent
-        while ancestor is not None:
+        while ancestor is not None and ancestor.pk not in seen:
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("An organisation cannot be its own ancestor.")})
+            seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
 
@@ -337,6 +378,7 @@ class Source(Publishable):
     url = models.URLField(
         max_length=1000,
         blank=True,
+        validators=[validate_web_url],
         help_text=_("Stored normalised: no tracking parameters, no fragment, no www."),
     )
     publisher = models.ForeignKey(
@@ -355,7 +397,10 @@ class Source(Publishable):
         max_length=1, choices=Reliability.choices, default=Reliability.F
     )
     archive_url = models.URLField(
-        max_length=1000, blank=True, help_text=_("An archived copy, since pages vanish.")
+        max_length=1000,
+        blank=True,
+        validators=[validate_web_url],
+        help_text=_("An archived copy, since pages vanish."),
     )
     accessed_on = models.DateField(
         null=True, blank=True, help_text=_("When the analyst read the document.")
@@ -411,19 +456,10 @@ class Person(Publishable, SearchableName):
 
     @cached_property
     def last_known_outcome(self):
-        """The Target row that says how this person was last reported.
+        """The target row that last reported this person's fate (see summary.py)."""
+        from .summary import last_known_outcome
 
-        A death outranks any later report (a dead man is not wounded later);
-        otherwise the most recent operation counts. Uses `targets` with their
-        operations, which callers prefetch.
-        """
-        targets = sorted(
-            self.targets.all(), key=lambda target: target.operation.occurred_at, reverse=True
-        )
-        for target in targets:
-            if target.outcome in FINAL_OUTCOMES:
-                return target
-        return targets[0] if targets else None
+        return last_known_outcome(self)
 
 
 class PersonAlias(SearchableName):
@@ -492,14 +528,20 @@ class Role(models.Model):
         for field in ("started", "ended"):
             value = getattr(self, f"{field}_on")
             precision = getattr(self, f"{field}_precision")
+            if not isinstance(value, dt.date):
+                continue  # empty, or already refused by clean_fields
             if precision not in ("day", "month", "year"):
                 errors[f"{field}_precision"] = _("A role's dates are days, months or years.")
-            elif value is not None and dates.partial_date(value, precision) != value:
+            elif dates.partial_date(value, precision) != value:
                 errors[f"{field}_on"] = _(
                     "%(value)s is more precise than its precision (%(precision)s): "
                     "use the first day of the month or year."
                 ) % {"value": value.isoformat(), "precision": precision}
-        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+        if (
+            isinstance(self.started_on, dt.date)
+            and isinstance(self.ended_on, dt.date)
+            and self.ended_on < self.started_on
+        ):
             errors["ended_on"] = _("A role cannot end before it starts.")
         if errors:
             raise ValidationError(errors)
@@ -601,9 +643,15 @@ class OperationQuerySet(PublishableQuerySet):
         """Operations whose stored UTC time falls between two datetimes."""
         return self.filter(occurred_at__gte=start, occurred_at__lt=end)
 
-    def with_summary(self):
-        """Everything `Operation.summary` and a list page need, in a fixed number of queries."""
-        claims = Claim.objects.select_related("source", "source__publisher", "target", "place")
+    def with_summary(self, *, public=False):
+        """Everything `Operation.claims_summary` and a list page need, in a fixed
+        number of queries. With `public`, claims from draft sources are left out,
+        so that readers' figures rest on published sources only."""
+        claims = Claim.objects.select_related(
+            "source__publisher", "target__person", "target__organisation", "place"
+        ).prefetch_related("claimed_forces")
+        if public:
+            claims = claims.filter(source__status=Status.PUBLISHED)
         return self.select_related("place").prefetch_related(
             models.Prefetch(
                 "forces", queryset=OperationForce.objects.select_related("organisation")
@@ -612,11 +660,11 @@ class OperationQuerySet(PublishableQuerySet):
                 "targets",
                 queryset=Target.objects.select_related("person", "organisation"),
             ),
-            models.Prefetch("claims", queryset=claims.prefetch_related("claimed_forces")),
+            models.Prefetch("claims", queryset=claims),
         )
 
 
-class Kind(models.TextChoices):
+class OperationKind(models.TextChoices):
     AIRSTRIKE = "airstrike", _("airstrike")
     DRONE_STRIKE = "drone_strike", _("drone strike")
     HELICOPTER_RAID = "helicopter_raid", _("helicopter raid")
@@ -638,7 +686,7 @@ class Operation(Publishable):
     """One action by a force, as the analyst best reads the sources."""
 
     title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    kind = models.CharField(max_length=16, choices=OperationKind.choices, db_index=True)
     occurred_at = models.DateTimeField(
         db_index=True,
         help_text=_("In UTC; the start of the period when the precision is coarser."),
@@ -684,7 +732,9 @@ class Operation(Publishable):
             models.Index(fields=["kind", "occurred_at"], name="operation_kind_date"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="operation_kind_known"),
+            models.CheckConstraint(
+                condition=Q(kind__in=OperationKind.values), name="operation_kind_known"
+            ),
             models.CheckConstraint(
                 condition=Q(date_precision__in=DatePrecision.values),
                 name="operation_date_precision_known",
@@ -696,28 +746,13 @@ class Operation(Publishable):
 
     def clean(self):
         super().clean()
-        # Field errors (a malformed date, an unknown zone) are reported by clean_fields.
-        if not isinstance(self.occurred_at, dt.datetime):
-            return
-        if self.local_time_zone not in dates.time_zone_names():
-            return
-        if not dates.fits(self.local_occurred_at, self.date_precision):
-            raise ValidationError(
-                {
-                    "occurred_at": _(
-                        "%(local)s local time is more precise than %(precision)s precision: "
-                        "give the start of the %(precision)s."
-                    )
-                    % {
-                        "local": self.local_occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
-                        "precision": self.date_precision,
-                    }
-                }
-            )
+        error = time_error(self.occurred_at, self.local_time_zone, self.date_precision)
+        if error:
+            raise ValidationError({"occurred_at": error})
 
     @property
     def local_occurred_at(self):
-        return self.occurred_at.astimezone(zoneinfo.ZoneInfo(self.local_time_zone))
+        return self.occurred_at.astimezone(dates.zone(self.local_time_zone))
 
     @property
     def local_date(self):
@@ -727,10 +762,12 @@ class Operation(Publishable):
     @property
     def when(self):
         """ "6 Oct 2022, 18:23 local time (15:23 UTC)", "Feb 2022": as precise as known."""
-        text = dates.format_local(self.local_occurred_at, self.date_precision)
+        local = self.local_occurred_at
+        text = dates.format_local(local, self.date_precision)
         if self.date_precision in (DatePrecision.MINUTE, DatePrecision.HOUR):
-            utc = dates.format_local(self.occurred_at, self.date_precision).split(", ")[1]
-            text += f" local time ({utc} UTC)"
+            utc = self.occurred_at.astimezone(dt.UTC)
+            day = "" if utc.date() == local.date() else f"{utc.day} {utc:%b}, "
+            text += f" local time ({day}{utc:%H:%M} UTC)"
         return text
 
     @property
@@ -837,6 +874,9 @@ class Outcome(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
+# Far above any report, and inside every database's integer range.
+MAX_COUNT = 1_000_000
+
 FINAL_OUTCOMES = (Outcome.KILLED, Outcome.DIED_BY_OWN_HAND)
 
 
@@ -886,7 +926,8 @@ class Target(models.Model):
 
     def clean(self):
         super().clean()
-        given = [bool(self.person_id), bool(self.organisation_id), bool(self.description.strip())]
+        description = (self.description or "").strip()
+        given = [bool(self.person_id), bool(self.organisation_id), bool(description)]
         if sum(given) != 1:
             raise ValidationError(
                 _("A target is exactly one of: a person, an organisation, or a description.")
@@ -941,14 +982,19 @@ class Claim(models.Model):
     point = models.CharField(max_length=10, choices=Point.choices)
 
     target = models.ForeignKey(
-        Target, on_delete=models.CASCADE, null=True, blank=True, related_name="claims"
+        Target, on_delete=models.RESTRICT, null=True, blank=True, related_name="claims"
     )
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
 
     category = models.CharField(max_length=20, choices=Category.choices, blank=True)
-    count_low = models.PositiveIntegerField(null=True, blank=True)
+    count_low = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
+    )
     count_high = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Empty for an open range: 'at least 13'.")
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_COUNT)],
+        help_text=_("Empty for an open range: 'at least 13'."),
     )
     count_note = models.CharField(
         max_length=300, blank=True, help_text=_("A part of the count: 'among them four children'.")
@@ -964,14 +1010,14 @@ class Claim(models.Model):
         max_length=8, choices=LocationPrecision.choices, blank=True
     )
     claimed_forces = models.ManyToManyField(Organisation, blank=True, related_name="claimed_in")
-    kind = models.CharField(max_length=16, choices=Kind.choices, blank=True)
+    kind = models.CharField(max_length=16, choices=OperationKind.choices, blank=True)
 
     attribution = models.CharField(
         max_length=300,
         blank=True,
         help_text=_("As the source gives it: 'three military sources'."),
     )
-    quote = models.TextField(max_length=1000, blank=True)
+    quote = models.TextField(max_length=1000, blank=True, validators=[MaxLengthValidator(1000)])
     credibility = models.PositiveSmallIntegerField(
         choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED
     )
@@ -1061,7 +1107,7 @@ class Claim(models.Model):
     def local_occurred_at(self):
         if self.occurred_at is None:
             return None
-        return self.occurred_at.astimezone(zoneinfo.ZoneInfo(self.local_time_zone or "UTC"))
+        return self.occurred_at.astimezone(dates.zone(self.local_time_zone))
 
     @property
     def when(self):
@@ -1104,28 +1150,22 @@ class Claim(models.Model):
                 errors[field] = _("A claim about %(point)s leaves this field empty.") % {
                     "point": self.get_point_display()
                 }
-        if (
-            self.count_low is not None
-            and self.count_high is not None
-            and self.count_high < self.count_low
-        ):
+        counts = (self.count_low, self.count_high)
+        # Values that clean_fields refused (not numbers) are not compared.
+        if all(isinstance(count, int) for count in counts) and counts[1] < counts[0]:
             errors["count_high"] = _(
                 "The high (%(high)s) is below the low (%(low)s): for an open range "
                 "such as 'at least 13', leave the high empty."
-            ) % {"high": self.count_high, "low": self.count_low}
+            ) % {"high": counts[1], "low": counts[0]}
         if self.target_id and self.operation_id and self.target.operation_id != self.operation_id:
             errors["target"] = _("The target belongs to another operation.")
-        if (
-            self.point == self.Point.TIME
-            and isinstance(self.occurred_at, dt.datetime)
-            and not errors
-        ):
+        if self.point == self.Point.TIME and "occurred_at" not in errors:
             if self.local_time_zone not in dates.time_zone_names():
                 errors["local_time_zone"] = _("Give the IANA time zone of the claimed time.")
-            elif not dates.fits(self.local_occurred_at, self.date_precision):
-                errors["occurred_at"] = _(
-                    "The claimed time is more precise than its precision (%(precision)s)."
-                ) % {"precision": self.date_precision}
+            else:
+                error = time_error(self.occurred_at, self.local_time_zone, self.date_precision)
+                if error:
+                    errors["occurred_at"] = error
         if self.supersedes_id:
             earlier = self.supersedes
             if earlier.pk == self.pk:

@@ -16,7 +16,7 @@ Pages, the API and exports all read these objects; nothing here is stored.
 from dataclasses import dataclass, field
 
 from . import dates
-from .models import Claim, Outcome, Target, format_count_range
+from .models import FINAL_OUTCOMES, Claim, Outcome, Target, format_count_range
 
 POINT_LABELS = dict(Claim.Point.choices)
 
@@ -175,7 +175,7 @@ class OperationSummary:
 
     @property
     def points(self):
-        """Every point that some claim speaks to."""
+        """Every point on which there are claims, and every target's outcome."""
         facts = [self.time, self.place, self.forces, self.kind]
         return [
             *self.outcomes.values(),
@@ -203,3 +203,22 @@ class OperationSummary:
     @property
     def sources(self):
         return list(dict.fromkeys(claim.source for claim in self.claims))
+
+
+def last_known_outcome(person):
+    """The Target row that says how `person` was last reported, among published operations.
+
+    A death outranks any later report (a dead man is not wounded later);
+    otherwise the most recent operation counts. Reads `person.targets` with
+    their operations: prefetch them for a list of persons.
+    """
+    targets = [
+        target
+        for target in person.targets.all()
+        if target.operation.is_published and target.operation.deleted_at is None
+    ]
+    targets.sort(key=lambda target: target.operation.occurred_at, reverse=True)
+    for target in targets:
+        if target.outcome in FINAL_OUTCOMES:
+            return target
+    return targets[0] if targets else None

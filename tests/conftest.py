@@ -17,14 +17,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, not a browser that Playwright downloads."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-        "args": CHROMIUM_ARGS,
-    }
+    if not os.access(CHROMIUM_PATH, os.X_OK):
+        pytest.skip(f"no Chromium at {CHROMIUM_PATH}: install Debian's chromium package")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ class OperationFactory(factory.django.DjangoModelFactory):
         model = models.Operation
 
     title = factory.Sequence(lambda n: f"Operation {n}")
-    kind = models.Kind.AIRSTRIKE
+    kind = models.OperationKind.AIRSTRIKE
     occurred_at = dt.datetime(2022, 10, 6, 0, 0, tzinfo=dt.UTC)
     date_precision = DatePrecision.DAY
     local_time_zone = "UTC"

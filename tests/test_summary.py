@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from operations import models
-from operations.dates import DatePrecision
+from operations.dates import DatePrecision, from_local
 
 from .factories import CasualtyClaimFactory, OperationFactory, SourceFactory, TargetFactory
 
@@ -145,8 +145,6 @@ def test_a_correction_from_wounded_to_killed_is_history_not_dispute():
 
 def time_claim(operation, local, precision):
     zone = "Asia/Damascus"
-    from operations.dates import from_local
-
     return models.Claim.objects.create(
         operation=operation,
         source=SourceFactory(),
@@ -201,6 +199,7 @@ def summaries_cost(limit):
             summary = operation.claims_summary
             assert summary.casualties
             [point.contested for point in summary.points]
+            [claim.statement for claim in summary.claims]
             [source.publisher for source in summary.sources]
             [target.name for target in operation.targets.all()]
             [force.organisation.name for force in operation.forces.all()]
@@ -211,3 +210,13 @@ def summaries_cost(limit):
 def test_summaries_cost_the_same_queries_for_100_operations_as_for_10():
     make_operations(100)
     assert summaries_cost(10) == summaries_cost(100) == 5
+
+
+def test_readers_figures_leave_out_claims_from_draft_sources():
+    operation = OperationFactory()
+    count_claim(operation, 2, 2)
+    count_claim(operation, 40, 40, source=SourceFactory(status=models.Status.DRAFT))
+    public = models.Operation.objects.with_summary(public=True).get(pk=operation.pk)
+    assert public.claims_summary.casualties[CIVILIANS_KILLED].range == "2"
+    assert not public.claims_summary.contested
+    assert summary_of(operation).casualties[CIVILIANS_KILLED].range == "2–40"

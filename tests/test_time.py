@@ -22,7 +22,7 @@ def test_half_past_midnight_in_syria_is_the_previous_day_in_utc_and_shown_on_its
     operation.refresh_from_db()
     assert operation.occurred_at == dt.datetime(2022, 10, 5, 21, 30, tzinfo=dt.UTC)
     assert operation.local_date == dt.date(2022, 10, 6)
-    assert operation.when == "6 Oct 2022, 00:30 local time (21:30 UTC)"
+    assert operation.when == "6 Oct 2022, 00:30 local time (5 Oct, 21:30 UTC)"
 
 
 @pytest.mark.parametrize(

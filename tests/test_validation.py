@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from operations import models
+from operations import dates, models
 from operations.dates import DatePrecision
 
 from .factories import (
@@ -77,7 +77,8 @@ def test_a_count_needs_a_low():
 )
 def test_coordinates_out_of_range_are_refused(field, value):
     place = PlaceFactory.build(**{field: value})
-    assert "less than or equal to" in str(refused(place)) or "greater than" in str(refused(place))
+    limit = "less than or equal to" if value[0] != "-" else "greater than or equal to"
+    assert limit in refused(place)[field][0]
     assert refused_by_database(place) == 0
 
 
@@ -117,7 +118,7 @@ def test_a_time_more_precise_than_its_precision_is_refused():
     assert "more precise than month precision" in message
 
 
-def test_a_month_is_stored_as_its_first_local_day():
+def test_a_month_is_accepted_as_its_first_local_instant():
     operation = OperationFactory.build(
         place=None,
         local_time_zone="Asia/Damascus",
@@ -125,7 +126,33 @@ def test_a_month_is_stored_as_its_first_local_day():
         date_precision=DatePrecision.MONTH,
     )
     operation.full_clean()
+    operation.save()
+    operation.refresh_from_db()
     assert operation.when == "Feb 2022"
+
+
+@pytest.mark.parametrize("day", [dt.date(2022, 3, 25), dt.date(2021, 3, 26)])
+def test_a_day_whose_midnight_the_clocks_skip_is_accepted(day):
+    """Damascus moved its clocks forward at midnight: those days began at 01:00."""
+    occurred_at = dates.from_local(
+        day.year, day.month, day.day, zone="Asia/Damascus", precision=DatePrecision.DAY
+    )
+    operation = OperationFactory.build(
+        place=None,
+        local_time_zone="Asia/Damascus",
+        occurred_at=occurred_at,
+        date_precision=DatePrecision.DAY,
+    )
+    operation.full_clean()
+    assert operation.local_date == day
+    assert operation.when == f"{day.day} Mar {day.year}"
+
+
+def test_a_time_without_a_utc_offset_is_refused():
+    operation = OperationFactory.build(
+        place=None, occurred_at=dt.datetime(2022, 10, 6, 15, 23), date_precision="minute"
+    )
+    assert "UTC offset" in refused(operation)["occurred_at"][0]
 
 
 @pytest.mark.parametrize(
@@ -224,7 +251,7 @@ def test_a_claim_about_a_target_of_another_operation_is_refused():
 
 
 def test_a_claim_leaves_the_fields_of_other_points_empty():
-    claim = casualty_claim(count_low=1, count_high=1, kind=models.Kind.AIRSTRIKE)
+    claim = casualty_claim(count_low=1, count_high=1, kind=models.OperationKind.AIRSTRIKE)
     assert "leaves this field empty" in refused(claim)["kind"][0]
 
 
@@ -287,3 +314,68 @@ def test_an_unknown_kind_is_refused():
     operation = OperationFactory.build(kind="teleport", place=None)
     assert "kind" in refused(operation)
     assert refused_by_database(operation) == 0
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "field"),
+    [
+        ("abc", 3, "count_low"),
+        (1, "x", "count_high"),
+        (1, -2, "count_high"),
+        (10**7, None, "count_low"),
+    ],
+    ids=["text-low", "text-high", "negative-high", "huge-low"],
+)
+def test_bad_counts_are_refused_with_a_message_not_a_crash(low, high, field):
+    claim = casualty_claim(count_low=low, count_high=high)
+    assert field in refused(claim)
+
+
+def test_a_quote_longer_than_1000_characters_is_refused():
+    claim = casualty_claim(count_low=1, count_high=1, quote="x" * 1001)
+    assert "at most 1000 characters" in refused(claim)["quote"][0]
+
+
+@pytest.mark.parametrize("value", ["not a date", "2022-13-45"])
+def test_a_malformed_role_date_is_refused_with_a_message(value):
+    role = models.Role(
+        person=PersonFactory(),
+        organisation=OrganisationFactory(),
+        title="leader",
+        started_on=value,
+        started_precision=DatePrecision.MONTH,
+        ended_on=dt.date(2022, 1, 1),
+    )
+    assert "started_on" in refused(role)
+
+
+def test_a_target_with_no_description_at_all_is_refused():
+    target = models.Target(operation=OperationFactory(), description=None)
+    assert "exactly one of" in str(refused(target))
+
+
+def test_an_organisation_with_an_unknown_country_is_refused():
+    organisation = OrganisationFactory.build(country="XX")
+    assert refused(organisation)["country"] == ["XX is not an ISO 3166 alpha-2 country code."]
+    assert refused_by_database(organisation) == 0
+
+
+@pytest.mark.parametrize("language", ["EN", "xx", "english"])
+def test_an_unknown_language_code_is_refused(language):
+    assert "language" in refused(SourceFactory.build(language=language))
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.com:99999/a", "ftp://example.com/a", "http://[::1"]
+)
+def test_a_url_that_is_not_a_web_address_is_refused(url):
+    assert "url" in refused(SourceFactory.build(url=url))
+
+
+def test_a_cycle_of_parents_already_in_the_database_does_not_hang_validation():
+    first, second = OrganisationFactory(), OrganisationFactory()
+    first.parent, second.parent = second, first
+    first.save()
+    second.save()
+    child = OrganisationFactory.build(parent=first)
+    child.full_clean()

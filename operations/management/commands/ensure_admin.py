@@ -19,7 +19,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created the local admin account. User: admin  Password: {password}\n"
-                f"(shown only this once; sign in at http://127.0.0.1:8000/admin/)"
+                "(shown only this once; sign in at /admin/ on the site)"
             )
         )
         if not settings.DEBUG:

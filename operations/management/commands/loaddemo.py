@@ -20,5 +20,7 @@ class Command(BaseCommand):
             return
         operations = load_demo()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data loaded: {len(operations)} operations and their claims.")
+            self.style.SUCCESS(
+                f"Demo data in place: {len(operations)} operations and their claims."
+            )
         )
