@@ -6,9 +6,7 @@ Without it the status field is read-only, the publish actions are absent, and
 a crafted POST nor a revert to a published version publishes anything.
 """
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import models as django_models
 from django.db.models import Count, Q
@@ -19,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
+from .forms import (
+    ClaimForm,
+    LoadedAutocompleteSelect,
+    LoadedAutocompleteSelectMultiple,
+    LoadedLabelsForm,
+    OperationForm,
+)
 from .normalise import normalise_url
 from .services import revert_operation
 
@@ -38,61 +43,6 @@ def parent_object_id(request):
     """The id of the record whose change page is being rendered, for inlines."""
     match = request.resolver_match
     return match.kwargs.get("object_id") if match else None
-
-
-class LoadedLabelsMixin:
-    """An autocomplete widget that labels its chosen options from objects already loaded.
-
-    Django's widget looks the chosen objects up again, one query per form:
-    on an operation with twenty claims that is sixty queries. The form hands it
-    the objects that the inline's queryset has already selected or prefetched.
-    """
-
-    loaded = None
-
-    def optgroups(self, name, value, attr=None):
-        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
-        if self.loaded is None or not chosen <= self.loaded.keys():
-            return super().optgroups(name, value, attr)
-        options = []
-        if not self.is_required and not self.allow_multiple_selected:
-            options.append(self.create_option(name, "", "", False, 0))
-        for key in sorted(chosen):
-            options.append(self.create_option(name, key, self.loaded[key], True, len(options)))
-        return [(None, options, 0)]
-
-
-class LoadedAutocompleteSelect(LoadedLabelsMixin, AutocompleteSelect):
-    pass
-
-
-class LoadedAutocompleteSelectMultiple(LoadedLabelsMixin, AutocompleteSelectMultiple):
-    pass
-
-
-class LoadedLabelsForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = getattr(field.widget, "widget", field.widget)
-            if isinstance(widget, LoadedLabelsMixin):
-                widget.loaded = self.loaded_objects(name)
-
-    def loaded_objects(self, name):
-        """{str(pk): label} of what the instance already holds in `name`, or None."""
-        instance = self.instance
-        if instance.pk is None:
-            return {}
-        field = instance._meta.get_field(name)
-        if field.many_to_many:
-            objects = getattr(instance, "_prefetched_objects_cache", {}).get(name)
-            if objects is None:
-                return None
-            return {str(obj.pk): str(obj) for obj in objects}
-        if not field.is_cached(instance):
-            return None
-        related = field.get_cached_value(instance)
-        return {str(related.pk): str(related)} if related is not None else {}
 
 
 class LoadedLabelsInline:
@@ -344,90 +294,6 @@ class OperationLinkInline(LoadedLabelsInline, admin.TabularInline):
         return super().get_queryset(request).select_related("to_operation")
 
 
-class ClaimForm(LoadedLabelsForm):
-    """A claim whose source may be given by URL: found when known, created when new."""
-
-    source_url = forms.URLField(
-        required=False,
-        assume_scheme="https",
-        label=_("or the source's URL"),
-        help_text=_("A known URL (in any spelling) finds its source; a new one creates a draft."),
-    )
-    source_title = forms.CharField(required=False, label=_("title of a new source"))
-    source_kind = forms.ChoiceField(
-        required=False,
-        choices=[("", "---------"), *models.Source.Kind.choices],
-        label=_("kind of a new source"),
-    )
-
-    class Meta:
-        model = models.Claim
-        fields = [
-            "operation",
-            "source",
-            "point",
-            "target",
-            "outcome",
-            "category",
-            "count_low",
-            "count_high",
-            "count_note",
-            "occurred_at",
-            "date_precision",
-            "local_time_zone",
-            "place",
-            "location_precision",
-            "claimed_forces",
-            "kind",
-            "attribution",
-            "quote",
-            "credibility",
-            "supersedes",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["source"].required = False
-        self.new_source = None
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("source") or not self.has_changed():
-            return cleaned
-        url = normalise_url(cleaned.get("source_url"))
-        if not url:
-            self.add_error("source", _("Choose a source, or give its URL."))
-            return cleaned
-        known = models.Source.objects.filter(url=url).first()
-        if known:
-            cleaned["source"] = self.instance.source = known
-            return cleaned
-        source = models.Source(
-            url=url,
-            title=cleaned.get("source_title") or url,
-            kind=cleaned.get("source_kind") or models.Source.Kind.NEWS_ARTICLE,
-        )
-        try:
-            source.full_clean()
-        except forms.ValidationError as error:
-            self.add_error("source_url", error.messages)
-            return cleaned
-        self.new_source = source
-        return cleaned
-
-    def _post_clean(self):
-        if self.new_source is not None:
-            # The claim is validated as if its new source existed; it is saved first in save().
-            self.instance.source = self.new_source
-        super()._post_clean()
-
-    def save(self, commit=True):
-        if self.new_source is not None and self.new_source.pk is None:
-            self.new_source.save()
-            self.instance.source = self.new_source
-        return super().save(commit)
-
-
 class ClaimInline(LoadedLabelsInline, admin.StackedInline):
     model = models.Claim
     form = ClaimForm
@@ -566,16 +432,21 @@ class OperationAdmin(PublishableAdmin):
     search_help_text = _("Title, summary, and folded names of targets, forces and places.")
     autocomplete_fields = ["place"]
     inlines = [OperationForceInline, TargetInline, ClaimInline, OperationLinkInline]
-    readonly_fields = ["deleted_at", "created_at", "updated_at"]
+    form = OperationForm
+    readonly_fields = ["occurred_at", "deleted_at", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "status", "summary"]}),
         (
             _("When"),
             {
-                "fields": [("occurred_at", "date_precision", "local_time_zone")],
+                "fields": [
+                    ("local_date", "local_time", "local_time_zone"),
+                    "date_precision",
+                    "occurred_at",
+                ],
                 "description": _(
-                    "In UTC. A coarse time is the start of its period in local time: "
-                    "February 2022 in Syria is 31 Jan 2022 22:00 UTC."
+                    "As the sources give it, in local time: 'in February 2022' is "
+                    "1 Feb 2022 with month precision; 'at 18:23' adds minute precision."
                 ),
             },
         ),
@@ -693,6 +564,8 @@ class PersonAdmin(PublishableAdmin):
             .get_queryset(request)
             .prefetch_related("aliases")
             .annotate(targeted=Count("targets", distinct=True))
+            # Meta.ordering does not apply to a grouped query.
+            .order_by("name", "pk")
         )
 
     def get_search_results(self, request, queryset, search_term):

@@ -152,16 +152,19 @@ def name_matches(query, prefix=""):
     """A Q object: every token of `query` appears, folded, in the name at `prefix`.
 
     A token matches on the strict key or, failing that, on the consonant
-    skeleton. None when the query has no letters.
+    skeleton. The last token may be the start of a word, as someone typing
+    "Qamish" expects to find Qamishli. None when the query has no letters.
     """
     strict = names.fold(query).split()
     loose = names.skeleton(query).split()
     if not strict:
         return None
     condition = Q()
-    for strict_token, loose_token in zip(strict, loose, strict=True):
-        condition &= Q(**{f"{prefix}search_key__contains": f" {strict_token} "}) | Q(
-            **{f"{prefix}skeleton_key__contains": f" {loose_token} "}
+    last = len(strict) - 1
+    for position, (strict_token, loose_token) in enumerate(zip(strict, loose, strict=True)):
+        end = "" if position == last else " "
+        condition &= Q(**{f"{prefix}search_key__contains": f" {strict_token}{end}"}) | Q(
+            **{f"{prefix}skeleton_key__contains": f" {loose_token}{end}"}
         )
     return condition
 

@@ -6,6 +6,7 @@ import pytest
 
 from operations import models
 
+from .admin_forms import operation_form
 from .factories import CasualtyClaimFactory, OperationFactory, PersonFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,56 +16,6 @@ CHANGELIST = "/admin/operations/operation/"
 
 def change_url(operation):
     return f"{CHANGELIST}{operation.pk}/change/"
-
-
-def operation_form(operation, **overrides):
-    """The POST data of an operation's change page with no inline rows changed."""
-    local = operation.occurred_at
-    data = {
-        "title": operation.title,
-        "kind": operation.kind,
-        "summary": operation.summary,
-        "occurred_at_0": local.strftime("%Y-%m-%d"),
-        "occurred_at_1": local.strftime("%H:%M:%S"),
-        "date_precision": operation.date_precision,
-        "local_time_zone": operation.local_time_zone,
-        "place": operation.place_id or "",
-        "location_precision": operation.location_precision,
-    }
-    prefixes = ["forces", "targets", "claims", "links_from"]
-    inline_rows = {
-        "forces": operation.forces.all(),
-        "targets": operation.targets.all(),
-        "claims": operation.claims.all(),
-        "links_from": operation.links_from.all(),
-    }
-    for prefix in prefixes:
-        rows = list(inline_rows[prefix])
-        data[f"{prefix}-TOTAL_FORMS"] = len(rows)
-        data[f"{prefix}-INITIAL_FORMS"] = len(rows)
-        data[f"{prefix}-MIN_NUM_FORMS"] = 0
-        data[f"{prefix}-MAX_NUM_FORMS"] = 1000
-        for index, row in enumerate(rows):
-            data[f"{prefix}-{index}-id"] = row.pk
-            data[
-                f"{prefix}-{index}-operation"
-                if prefix != "links_from"
-                else f"{prefix}-{index}-from_operation"
-            ] = operation.pk
-            for field in row._meta.concrete_fields:
-                if field.name in ("id", "operation", "from_operation", "created_at", "updated_at"):
-                    continue
-                value = getattr(row, field.attname)
-                if isinstance(value, dt.datetime):
-                    data[f"{prefix}-{index}-{field.name}_0"] = value.strftime("%Y-%m-%d")
-                    data[f"{prefix}-{index}-{field.name}_1"] = value.strftime("%H:%M:%S")
-                elif value is not None:
-                    data[f"{prefix}-{index}-{field.name}"] = value
-            if prefix == "claims":
-                forces = [force.pk for force in row.claimed_forces.all()]
-                data[f"{prefix}-{index}-claimed_forces"] = forces
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
