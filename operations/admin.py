@@ -395,6 +395,22 @@ class DeletedFilter(admin.SimpleListFilter):
         return queryset.filter(deleted_at__isnull=True)
 
 
+class ContestedFilter(admin.SimpleListFilter):
+    title = _("sources disagree")
+    parameter_name = "contested"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("contested")), ("no", _("not contested"))]
+
+    def queryset(self, request, queryset):
+        contested = models.Operation.objects.contested().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=contested)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=contested)
+        return queryset
+
+
 class ClaimCountFilter(admin.SimpleListFilter):
     title = _("claims")
     parameter_name = "claims"
@@ -426,7 +442,14 @@ class OperationAdmin(PublishableAdmin):
         "contested",
         "source_count",
     ]
-    list_filter = [DeletedFilter, "status", "kind", CountryFilter, ClaimCountFilter]
+    list_filter = [
+        DeletedFilter,
+        "status",
+        "kind",
+        CountryFilter,
+        ContestedFilter,
+        ClaimCountFilter,
+    ]
     date_hierarchy = "occurred_at"
     search_fields = ["title"]
     search_help_text = _("Title, summary, and folded names of targets, forces and places.")

@@ -12,7 +12,7 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -646,6 +646,11 @@ class OperationQuerySet(PublishableQuerySet):
         """Operations whose stored UTC time falls between two datetimes."""
         return self.filter(occurred_at__gte=start, occurred_at__lt=end)
 
+    def contested(self, *, public=False):
+        """Operations on which current claims disagree: the SQL twin of
+        `OperationSummary.contested`, for filters. Tests hold the two equal."""
+        return self.filter(contested_condition(public=public))
+
     def with_summary(self, *, public=False):
         """Everything `Operation.claims_summary` and a list page need, in a fixed
         number of queries. With `public`, claims from draft sources are left out,
@@ -665,6 +670,64 @@ class OperationQuerySet(PublishableQuerySet):
             ),
             models.Prefetch("claims", queryset=claims),
         )
+
+
+def contested_condition(*, public=False):
+    """An Exists expression per rule of summary.py, over an operation's current claims."""
+    claims = Claim.objects.all()
+    if public:
+        claims = claims.filter(source__status=Status.PUBLISHED)
+    current = claims.filter(~Exists(claims.filter(supersedes=OuterRef("pk"))))
+    mine = current.filter(operation=OuterRef("pk"))
+    per_operation = mine.values("operation")
+    counts = (
+        mine.filter(point=Claim.Point.CASUALTIES)
+        .values("category")
+        .annotate(highest_low=Max("count_low"), lowest_high=Min("count_high"))
+        .filter(highest_low__gt=F("lowest_high"))
+    )
+    outcomes = (
+        mine.filter(point=Claim.Point.OUTCOME)
+        .exclude(outcome=Outcome.UNKNOWN)
+        .values("target")
+        .annotate(outcomes=Count("outcome", distinct=True))
+        .filter(outcomes__gt=1)
+    )
+    times = (
+        per_operation.filter(point=Claim.Point.TIME)
+        .annotate(latest_start=Max("occurred_at"), earliest_end=Min("occurred_until"))
+        .filter(latest_start__gte=F("earliest_end"))
+    )
+    places = (
+        per_operation.filter(point=Claim.Point.PLACE)
+        .annotate(places=Count("place", distinct=True))
+        .filter(places__gt=1)
+    )
+    kinds = (
+        per_operation.filter(point=Claim.Point.KIND)
+        .annotate(kinds=Count("kind", distinct=True))
+        .filter(kinds__gt=1)
+    )
+    # Forces differ when one current claim names a force that another leaves out.
+    named = Claim.claimed_forces.through.objects
+    lacking = current.filter(
+        point=Claim.Point.FORCES, operation=OuterRef(OuterRef("operation"))
+    ).filter(
+        ~Exists(
+            named.filter(claim=OuterRef("pk"), organisation=OuterRef(OuterRef("organisation")))
+        )
+    )
+    forces = mine.filter(point=Claim.Point.FORCES).filter(
+        Exists(named.filter(claim=OuterRef("pk")).filter(Exists(lacking)))
+    )
+    return (
+        Exists(counts)
+        | Exists(outcomes)
+        | Exists(times)
+        | Exists(places)
+        | Exists(kinds)
+        | Exists(forces)
+    )
 
 
 class OperationKind(models.TextChoices):
@@ -1032,6 +1095,11 @@ class Claim(models.Model):
         related_name="superseded_by",
         help_text=_("An earlier claim on the same point that this one corrects."),
     )
+    occurred_until = models.DateTimeField(
+        null=True,
+        editable=False,
+        help_text=_("The end of the claimed time's period, kept in step on save."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[claimed_forces])
@@ -1111,6 +1179,17 @@ class Claim(models.Model):
         if self.occurred_at is None:
             return None
         return self.occurred_at.astimezone(dates.zone(self.local_time_zone))
+
+    def period_end(self):
+        """When the claimed period ends ("6 Oct" ends at the next local midnight)."""
+        if self.occurred_at is None or self.date_precision not in DatePrecision.values:
+            return None
+        return dates.period_end(self.local_occurred_at, self.date_precision).astimezone(dt.UTC)
+
+    def save(self, *args, **kwargs):
+        # Stored so that the database can tell disagreeing times apart (contested()).
+        self.occurred_until = self.period_end()
+        super().save(*args, **kwargs)
 
     @property
     def when(self):

@@ -6,7 +6,8 @@ Pages, the API and exports all read these objects; nothing here is stored.
   are left out of every range and verdict but kept, as history.
 - A casualty range runs from the lowest low to the highest high of the current
   claims; one open high ("at least 13") leaves the range open.
-- A point is *contested* when its current claims cannot all be true at once:
+- A point is *contested* when its current claims cannot all be true at once
+  (`OperationQuerySet.contested()` asks the same in SQL, for filters):
   counts whose ranges share no value (0 and 1 civilians killed; not "at least
   13" and 15), different outcomes for one target (unknown aside), times whose
   periods do not overlap (18:23 and 18:32), different places, different sets
@@ -15,7 +16,6 @@ Pages, the API and exports all read these objects; nothing here is stored.
 
 from dataclasses import dataclass, field
 
-from . import dates
 from .models import FINAL_OUTCOMES, Claim, Outcome, Target, format_count_range
 
 POINT_LABELS = dict(Claim.Point.choices)
@@ -78,11 +78,8 @@ def counts_disagree(claims):
 
 
 def times_disagree(claims):
-    periods = []
-    for claim in claims:
-        start = claim.local_occurred_at
-        periods.append((start, dates.period_end(start, claim.date_precision)))
-    return max(start for start, _ in periods) >= min(end for _, end in periods)
+    latest_start = max(claim.occurred_at for claim in claims)
+    return latest_start >= min(claim.period_end() for claim in claims)
 
 
 class OperationSummary:
