@@ -25,7 +25,7 @@ from .forms import (
     OperationForm,
 )
 from .normalise import normalise_url
-from .services import revert_operation
+from .services import INLINE_MODELS, revert_operation
 
 admin.site.site_header = "OpsDB"
 admin.site.site_title = "OpsDB admin"
@@ -73,6 +73,37 @@ class PublishableAdmin(SimpleHistoryAdmin):
     actions = ["publish_selected", "unpublish_selected"]
     list_per_page = 50
     formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
+    object_history_template = "admin/operations/object_history.html"
+    # (model, foreign key) of the rows edited on this record's page: their
+    # changes are listed on its history page too.
+    history_inlines = []
+    inline_changes_shown = 200
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {**(extra_context or {}), "inline_changes": self.inline_changes(object_id)}
+        return super().history_view(request, object_id, extra_context=context)
+
+    def inline_changes(self, object_id):
+        """The latest changes to this record's inline rows, newest first, with what changed.
+
+        Diffs are taken between versions already loaded, one query per inline model.
+        """
+        changes = []
+        for model, foreign_key in self.history_inlines:
+            versions = model.history.filter(**{foreign_key: object_id}).select_related(
+                "history_user"
+            )
+            previous = {}
+            for version in versions.order_by("history_date", "history_id"):
+                earlier = previous.get(version.id)
+                delta = []
+                if earlier is not None and version.history_type == "~":
+                    excluded = [f.name for f in model._meta.many_to_many]
+                    delta = version.diff_against(earlier, excluded_fields=excluded).changes
+                changes.append((version, model._meta.verbose_name, delta))
+                previous[version.id] = version
+        changes.sort(key=lambda change: change[0].history_date, reverse=True)
+        return changes[: self.inline_changes_shown]
 
     def has_publish_permission(self, request):
         opts = self.opts
@@ -319,7 +350,7 @@ class ClaimInline(LoadedLabelsInline, admin.StackedInline):
             "The time, the place, the forces or the kind",
             {
                 "fields": [
-                    ("occurred_at", "date_precision", "local_time_zone"),
+                    ("local_date", "local_time", "local_time_zone", "date_precision"),
                     ("place", "location_precision"),
                     "claimed_forces",
                     "kind",
@@ -456,6 +487,7 @@ class OperationAdmin(PublishableAdmin):
     autocomplete_fields = ["place"]
     inlines = [OperationForceInline, TargetInline, ClaimInline, OperationLinkInline]
     form = OperationForm
+    history_inlines = INLINE_MODELS
     readonly_fields = ["occurred_at", "deleted_at", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "status", "summary"]}),
@@ -573,6 +605,12 @@ class PersonAdmin(PublishableAdmin):
     search_fields = ["name"]
     search_help_text = _("Name or alias, in any spelling or script.")
     fields = ["name", "description", "status"]
+    history_inlines = [
+        (models.PersonAlias, "person_id"),
+        (models.Role, "person_id"),
+        (models.PossibleIdentity, "person_id"),
+        (models.PossibleIdentity, "other_id"),
+    ]
     inlines = [
         PersonAliasInline,
         RoleInline,
@@ -614,6 +652,10 @@ class OrganisationAdmin(PublishableAdmin):
     autocomplete_fields = ["parent"]
     fields = ["name", "kind", "parent", "country", "description", "status"]
     inlines = [OrganisationAliasInline, MemberInline, ChildOrganisationInline]
+    history_inlines = [
+        (models.OrganisationAlias, "organisation_id"),
+        (models.Role, "organisation_id"),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
@@ -642,6 +684,7 @@ class PlaceAdmin(PublishableAdmin):
         "status",
     ]
     inlines = [PlaceNameInline, OperationAtPlaceInline]
+    history_inlines = [(models.PlaceName, "place_id")]
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

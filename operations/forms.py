@@ -65,7 +65,68 @@ class LoadedLabelsForm(forms.ModelForm):
         return {str(related.pk): str(related)} if related is not None else {}
 
 
-class ClaimForm(LoadedLabelsForm):
+class LocalTimeForm(LoadedLabelsForm):
+    """A time typed as the sources give it: a local date, a time for minute or hour
+    precision, a zone. The model stores UTC; typing "5 Oct 2022, day precision,
+    Asia/Damascus" is easier and safer than working out 4 Oct 21:00 UTC by hand."""
+
+    local_date = forms.DateField(required=False, label=_("date (local)"))
+    local_time = forms.TimeField(
+        required=False, label=_("time (local)"), help_text=_("For minute or hour precision.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.occurred_at is not None:
+            local = self.instance.local_occurred_at
+            self.initial.setdefault("local_date", local.date())
+            if self.instance.date_precision in (
+                dates.DatePrecision.MINUTE,
+                dates.DatePrecision.HOUR,
+            ):
+                self.initial.setdefault("local_time", local.time())
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("local_date"), cleaned.get("local_time")
+        zone, precision = cleaned.get("local_time_zone"), cleaned.get("date_precision")
+        if day is None:
+            if "local_date" not in self.errors:
+                self.instance.occurred_at = None  # the model says whether one is needed
+            return cleaned
+        if not zone or not precision:
+            self.add_error("local_date", _("Give the date's time zone and precision too."))
+            return cleaned
+        if zone not in dates.time_zone_names():
+            return cleaned  # the model reports the unknown zone
+        needs_time = precision in (dates.DatePrecision.MINUTE, dates.DatePrecision.HOUR)
+        if needs_time and time is None:
+            self.add_error(
+                "local_time",
+                _("Give the time for %(precision)s precision.") % {"precision": precision},
+            )
+            return cleaned
+        if not needs_time and time not in (None, dt.time()):
+            self.add_error(
+                "local_time", _("Leave the time empty, or choose minute or hour precision.")
+            )
+            return cleaned
+        moment = dt.datetime.combine(day, time or dt.time())
+        self.instance.occurred_at = dates.from_local(
+            *moment.timetuple()[:5], zone=zone, precision=dates.DatePrecision.MINUTE
+        )
+        return cleaned
+
+    def _update_errors(self, errors):
+        # The model speaks of occurred_at; the analyst typed local_date.
+        if hasattr(errors, "error_dict") and "occurred_at" in errors.error_dict:
+            errors.error_dict.setdefault("local_date", []).extend(
+                errors.error_dict.pop("occurred_at")
+            )
+        super()._update_errors(errors)
+
+
+class ClaimForm(LocalTimeForm):
     """A claim whose source may be given by URL: found when known, created when new."""
 
     source_url = forms.URLField(
@@ -93,7 +154,8 @@ class ClaimForm(LoadedLabelsForm):
             "count_low",
             "count_high",
             "count_note",
-            "occurred_at",
+            "local_date",
+            "local_time",
             "date_precision",
             "local_time_zone",
             "place",
@@ -149,19 +211,8 @@ class ClaimForm(LoadedLabelsForm):
         return super().save(commit)
 
 
-class OperationForm(LoadedLabelsForm):
-    """An operation whose time is typed as the sources give it: local, to a precision.
-
-    The model stores UTC; typing "5 Oct 2022, day precision, Asia/Damascus"
-    is easier and safer than working out 4 Oct 21:00 UTC by hand.
-    """
-
+class OperationForm(LocalTimeForm):
     local_date = forms.DateField(label=_("date (local)"))
-    local_time = forms.TimeField(
-        required=False,
-        label=_("time (local)"),
-        help_text=_("Only for minute or hour precision."),
-    )
 
     class Meta:
         model = models.Operation
@@ -177,47 +228,3 @@ class OperationForm(LoadedLabelsForm):
             "place",
             "location_precision",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.occurred_at is not None:
-            local = self.instance.local_occurred_at
-            self.initial.setdefault("local_date", local.date())
-            if self.instance.date_precision in (
-                dates.DatePrecision.MINUTE,
-                dates.DatePrecision.HOUR,
-            ):
-                self.initial.setdefault("local_time", local.time())
-
-    def clean(self):
-        cleaned = super().clean()
-        day, time = cleaned.get("local_date"), cleaned.get("local_time")
-        zone, precision = cleaned.get("local_time_zone"), cleaned.get("date_precision")
-        if day is None or zone not in dates.time_zone_names() or precision is None:
-            return cleaned  # the model reports the field at fault
-        needs_time = precision in (dates.DatePrecision.MINUTE, dates.DatePrecision.HOUR)
-        if needs_time and time is None:
-            self.add_error(
-                "local_time",
-                _("Give the time for %(precision)s precision.") % {"precision": precision},
-            )
-            return cleaned
-        if not needs_time and time not in (None, dt.time()):
-            self.add_error(
-                "local_time", _("Leave the time empty, or choose minute or hour precision.")
-            )
-            return cleaned
-        moment = dt.datetime.combine(day, time or dt.time())
-        occurred_at = dates.from_local(
-            *moment.timetuple()[:5], zone=zone, precision=dates.DatePrecision.MINUTE
-        )
-        self.instance.occurred_at = occurred_at
-        return cleaned
-
-    def _update_errors(self, errors):
-        # The model speaks of occurred_at; the analyst typed local_date.
-        if hasattr(errors, "error_dict") and "occurred_at" in errors.error_dict:
-            errors.error_dict.setdefault("local_date", []).extend(
-                errors.error_dict.pop("occurred_at")
-            )
-        super()._update_errors(errors)

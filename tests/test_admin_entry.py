@@ -212,3 +212,38 @@ def test_every_autocomplete_finds_by_folded_names(analyst_client, demo, model, f
     )
     assert response.status_code == 200
     assert response.json()["results"], f"{model}.{field} found nothing for {term!r}"
+
+
+def test_a_claimed_time_is_typed_in_local_time_too(analyst_client, operation):
+    row = {
+        "source": SourceFactory().pk,
+        "point": "time",
+        "local_date": "2022-10-06",
+        "local_time": "18:32",
+        "local_time_zone": "Asia/Damascus",
+        "date_precision": "minute",
+        "credibility": 3,
+    }
+    response = analyst_client.post(
+        change_url(operation), operation_form(operation, {"claims": [row]})
+    )
+    assert response.status_code == 302
+    claim = operation.claims.get()
+    assert claim.occurred_at.isoformat() == "2022-10-06T15:32:00+00:00"
+    assert claim.when == "6 Oct 2022, 18:32"
+
+
+def test_a_casualty_claim_with_a_date_is_refused_on_the_date(analyst_client, operation):
+    row = casualty_row(source=SourceFactory().pk, local_date="2022-10-06")
+    response = analyst_client.post(
+        change_url(operation), operation_form(operation, {"claims": [row]})
+    )
+    assert response.status_code == 200
+    assert "time zone and precision too" in response.content.decode()
+    assert not operation.claims.exists()
+    row |= {"local_time_zone": "Asia/Damascus", "date_precision": "day"}
+    response = analyst_client.post(
+        change_url(operation), operation_form(operation, {"claims": [row]})
+    )
+    assert "leaves this field empty" in response.content.decode()
+    assert not operation.claims.exists()

@@ -177,3 +177,30 @@ def test_a_deleted_operation_is_not_published_to_readers(client):
     operation.deleted_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     operation.save()
     assert "Withdrawn" not in client.get("/").content.decode()
+
+
+def test_the_history_page_lists_changes_to_inline_rows_with_their_users(
+    analyst_client, analyst, draft
+):
+    source = SourceFactory()
+    row = {
+        "source": source.pk,
+        "point": "casualties",
+        "category": "civilians_killed",
+        "count_low": 1,
+        "count_high": 1,
+        "credibility": 3,
+    }
+    analyst_client.post(change_url(draft), operation_form(draft, {"claims": [row]}))
+    claim = draft.claims.get()
+    analyst_client.post(
+        change_url(draft),
+        operation_form(draft, **{"claims-0-count_low": 4, "claims-0-count_high": 4}),
+    )
+    claim.refresh_from_db()
+    assert claim.count_low == 4
+
+    page = analyst_client.get(f"{CHANGELIST}{draft.pk}/history/").content.decode()
+    assert "Changes to what is edited on this page" in page
+    assert "count_low: 1 → 4" in page
+    assert page.count(">analyst<") >= 2
