@@ -46,9 +46,16 @@ def parent_object_id(request):
 
 
 class LoadedLabelsInline:
-    """Inline whose autocomplete widgets use the objects its queryset loads."""
+    """Inline whose autocomplete widgets use the objects its queryset loads.
+
+    `select_related` names the relations its rows show, loaded with the rows.
+    """
 
     form = LoadedLabelsForm
+    select_related = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -216,8 +223,7 @@ class RoleInline(LoadedLabelsInline, admin.TabularInline):
         "source",
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation", "source")
+    select_related = ["organisation", "source"]
 
 
 class MemberInline(RoleInline):
@@ -226,8 +232,7 @@ class MemberInline(RoleInline):
     autocomplete_fields = ["person", "source"]
     fields = ["person", *RoleInline.fields[1:]]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "source")
+    select_related = ["person", "source"]
 
 
 class PossibleIdentityInline(LoadedLabelsInline, admin.TabularInline):
@@ -239,8 +244,7 @@ class PossibleIdentityInline(LoadedLabelsInline, admin.TabularInline):
     verbose_name = "possibly the same person as"
     verbose_name_plural = "possibly the same person as"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "other", "source")
+    select_related = ["person", "other", "source"]
 
 
 class PossibleIdentityReverseInline(PossibleIdentityInline):
@@ -299,8 +303,7 @@ class OperationForceInline(LoadedLabelsInline, admin.TabularInline):
     verbose_name = "conducting force"
     verbose_name_plural = "conducting forces"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation")
+    select_related = ["organisation"]
 
 
 class TargetInline(LoadedLabelsInline, admin.TabularInline):
@@ -309,8 +312,7 @@ class TargetInline(LoadedLabelsInline, admin.TabularInline):
     autocomplete_fields = ["person", "organisation"]
     fields = ["person", "organisation", "description", "role", "outcome"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "organisation")
+    select_related = ["person", "organisation"]
 
 
 class OperationLinkInline(LoadedLabelsInline, admin.TabularInline):
@@ -321,8 +323,7 @@ class OperationLinkInline(LoadedLabelsInline, admin.TabularInline):
     verbose_name = "related operation"
     verbose_name_plural = "related operations"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("to_operation")
+    select_related = ["to_operation"]
 
 
 class ClaimInline(LoadedLabelsInline, admin.StackedInline):
