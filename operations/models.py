@@ -990,6 +990,14 @@ class Target(models.Model):
     def name(self):
         return str(self.person or self.organisation or self.description)
 
+    @property
+    def public_name(self):
+        """The name readers may see: a draft person or organisation is not shown yet."""
+        record = self.person or self.organisation
+        if record is not None and not record.is_published:
+            return _("a %(kind)s not yet published") % {"kind": record._meta.verbose_name}
+        return self.name
+
     def clean(self):
         super().clean()
         description = (self.description or "").strip()

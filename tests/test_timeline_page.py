@@ -63,3 +63,18 @@ def test_the_home_page_costs_the_same_queries_for_any_number_of_operations(clien
     few = cost()
     operations(30)
     assert cost() == few
+
+
+def test_readers_see_no_draft_person_or_draft_source_figure(client):
+    target = TargetFactory(person__name="Abu Secret", person__status=models.Status.DRAFT)
+    CasualtyClaimFactory(
+        operation=target.operation,
+        source=SourceFactory(status=models.Status.DRAFT),
+        count_low=40,
+        count_high=40,
+    )
+    page = client.get("/").content.decode()
+    assert target.operation.title in page
+    assert "Abu Secret" not in page
+    assert "a person not yet published" in page
+    assert "civilians killed" not in page
