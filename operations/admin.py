@@ -9,7 +9,9 @@ a crafted POST nor a revert to a published version publishes anything.
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models as django_models
+from django.db import transaction
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -39,13 +41,37 @@ def link_to(record, text=None):
     return format_html('<a href="{}">{}</a>', url, text or record)
 
 
+def is_autocomplete(request):
+    match = request.resolver_match
+    return match is not None and match.url_name == "autocomplete"
+
+
 def parent_object_id(request):
     """The id of the record whose change page is being rendered, for inlines."""
     match = request.resolver_match
     return match.kwargs.get("object_id") if match else None
 
 
-class LoadedLabelsInline:
+class PublishedParentLock:
+    """Rows of a published record are a reviewer's to change, like the record itself."""
+
+    def parent_locked(self, request, obj):
+        if obj is None or not getattr(obj, "is_published", False):
+            return False
+        opts = obj._meta
+        return not request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def has_add_permission(self, request, obj=None):
+        return not self.parent_locked(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self.parent_locked(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.parent_locked(request, obj) and super().has_delete_permission(request, obj)
+
+
+class LoadedLabelsInline(PublishedParentLock):
     """Inline whose autocomplete widgets use the objects its queryset loads.
 
     `select_related` names the relations its rows show, loaded with the rows.
@@ -85,6 +111,8 @@ class PublishableAdmin(SimpleHistoryAdmin):
     # changes are listed on its history page too.
     history_inlines = []
     inline_changes_shown = 200
+    # Fields that only a reviewer changes, whatever a form or a revert says.
+    reviewer_fields = ()
 
     def history_view(self, request, object_id, extra_context=None):
         context = {**(extra_context or {}), "inline_changes": self.inline_changes(object_id)}
@@ -107,7 +135,9 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 if earlier is not None and version.history_type == "~":
                     excluded = [f.name for f in model._meta.many_to_many]
                     delta = version.diff_against(earlier, excluded_fields=excluded).changes
-                changes.append((version, model._meta.verbose_name, delta))
+                # Named by kind and id: labels from the rows' relations would cost a query each.
+                label = f"{model._meta.verbose_name} {version.id}"
+                changes.append((version, label, delta))
                 previous[version.id] = version
         changes.sort(key=lambda change: change[0].history_date, reverse=True)
         return changes[: self.inline_changes_shown]
@@ -122,12 +152,29 @@ class PublishableAdmin(SimpleHistoryAdmin):
             fields.append("status")
         return fields
 
+    def has_change_permission(self, request, obj=None):
+        # A published record is a reviewer's to change: an analyst's edit would go
+        # public unreviewed. A reviewer returns it to draft for analysts to edit.
+        if obj is not None and obj.is_published and not self.has_publish_permission(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_published and not self.has_publish_permission(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        stored = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        stored = type(obj).objects.filter(pk=obj.pk).values("status", *self.reviewer_fields)
+        stored = stored.first() or {}
         if not self.has_publish_permission(request):
-            obj.status = stored or models.Status.DRAFT
+            # Also covers a revert, which would restore an old version whole.
+            obj.status = stored.get("status", models.Status.DRAFT)
+            for name in self.reviewer_fields:
+                if name in stored:
+                    setattr(obj, name, stored[name])
         super().save_model(request, obj, form, change)
-        if obj.is_published and stored != models.Status.PUBLISHED:
+        if obj.is_published and stored.get("status") != models.Status.PUBLISHED:
             self.report_unpublished(request, [obj])
 
     def unpublished_dependencies(self, obj):
@@ -191,19 +238,19 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class PlaceNameInline(admin.TabularInline):
+class PlaceNameInline(PublishedParentLock, admin.TabularInline):
     model = models.PlaceName
     extra = 1
     fields = ["name", "language"]
 
 
-class OrganisationAliasInline(admin.TabularInline):
+class OrganisationAliasInline(PublishedParentLock, admin.TabularInline):
     model = models.OrganisationAlias
     extra = 1
     fields = ["name"]
 
 
-class PersonAliasInline(admin.TabularInline):
+class PersonAliasInline(PublishedParentLock, admin.TabularInline):
     model = models.PersonAlias
     extra = 1
     fields = ["name", "kind"]
@@ -223,7 +270,7 @@ class RoleInline(LoadedLabelsInline, admin.TabularInline):
         "source",
     ]
 
-    select_related = ["organisation", "source"]
+    select_related = ["person", "organisation", "source"]
 
 
 class MemberInline(RoleInline):
@@ -232,7 +279,7 @@ class MemberInline(RoleInline):
     autocomplete_fields = ["person", "source"]
     fields = ["person", *RoleInline.fields[1:]]
 
-    select_related = ["person", "source"]
+    select_related = ["person", "organisation", "source"]
 
 
 class PossibleIdentityInline(LoadedLabelsInline, admin.TabularInline):
@@ -262,7 +309,7 @@ class TargetedInInline(ReadOnlyInline):
     verbose_name_plural = "operations that targeted them"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("operation")
+        return super().get_queryset(request).select_related("operation", "person")
 
 
 class ChildOrganisationInline(ReadOnlyInline):
@@ -280,6 +327,9 @@ class OperationAtPlaceInline(ReadOnlyInline):
     readonly_fields = fields
     verbose_name_plural = "operations here"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).alive()
+
 
 class SourceClaimInline(ReadOnlyInline):
     model = models.Claim
@@ -291,7 +341,9 @@ class SourceClaimInline(ReadOnlyInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("operation", "target__person", "target__organisation", "place")
+            .select_related(
+                "operation", "source", "target__person", "target__organisation", "place"
+            )
             .prefetch_related("claimed_forces")
         )
 
@@ -489,6 +541,7 @@ class OperationAdmin(PublishableAdmin):
     inlines = [OperationForceInline, TargetInline, ClaimInline, OperationLinkInline]
     form = OperationForm
     history_inlines = INLINE_MODELS
+    reviewer_fields = ("deleted_at",)
     readonly_fields = ["occurred_at", "deleted_at", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "status", "summary"]}),
@@ -515,6 +568,8 @@ class OperationAdmin(PublishableAdmin):
         return super().get_queryset(request).with_summary()
 
     def get_search_results(self, request, queryset, search_term):
+        if is_autocomplete(request):
+            queryset = queryset.alive()  # a deleted operation is not offered as related
         if not search_term.strip():
             return queryset, False
         return queryset.search(search_term), False
@@ -550,12 +605,6 @@ class OperationAdmin(PublishableAdmin):
     def unpublished_dependencies(self, obj):
         return obj.unpublished_dependencies()
 
-    def has_delete_permission(self, request, obj=None):
-        # Deleting a published operation withdraws it: that is a reviewer's decision.
-        if obj is not None and obj.is_published and not self.has_publish_permission(request):
-            return False
-        return super().has_delete_permission(request, obj)
-
     def delete_model(self, request, obj):
         """A delete hides the operation; a reviewer can restore it."""
         obj.deleted_at = timezone.now()
@@ -587,15 +636,30 @@ class OperationAdmin(PublishableAdmin):
         self.message_user(request, f"Restored {restored} operation(s).", messages.SUCCESS)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        response = super().history_form_view(request, object_id, version_id, extra_context)
-        if request.method == "POST" and response.status_code == 302:
-            # The operation was reverted; bring its inlines back to the same moment.
-            version = self.model.history.get(pk=version_id)
-            revert_operation(
-                models.Operation.objects.get(pk=object_id),
-                as_of=version.history_date,
-                user=request.user,
-            )
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        operation = self.get_object(request, object_id)
+        if operation is not None and not self.has_change_permission(request, operation):
+            raise PermissionDenied
+        version = get_object_or_404(self.model.history, pk=version_id, id=object_id)
+        following = (
+            self.model.history.filter(id=object_id, history_date__gt=version.history_date)
+            .order_by("history_date")
+            .first()
+        )
+        before = following.history_date if following else timezone.now()
+        # The operation and its inlines are reverted together or not at all.
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if response.status_code == 302 and operation is not None:
+                left_out = revert_operation(operation, before=before, user=request.user)
+                if left_out:
+                    self.message_user(
+                        request,
+                        "Not restored, as what they refer to was deleted since: "
+                        + ", ".join(left_out),
+                        messages.WARNING,
+                    )
         return response
 
 
@@ -721,8 +785,35 @@ class SourceAdmin(PublishableAdmin):
         return super().get_search_results(request, queryset, search_term)
 
 
+class OperationPartAdmin(SimpleHistoryAdmin):
+    """Claims and targets belong to an operation: once it is published, a reviewer's."""
+
+    def operation_locked(self, request, operation):
+        return operation.is_published and not request.user.has_perm("operations.publish_operation")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self.operation_locked(request, obj.operation):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.operation_locked(request, obj.operation):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if self.operation_locked(request, obj.operation):
+            raise PermissionDenied("The operation is published: a reviewer's to change.")
+        super().save_model(request, obj, form, change)
+
+    def delete_queryset(self, request, queryset):
+        if any(self.operation_locked(request, obj.operation) for obj in queryset):
+            raise PermissionDenied("Some of these belong to a published operation.")
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(models.Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(OperationPartAdmin):
     """Claims are entered on their operation; this list is for finding and checking them."""
 
     list_display = ["operation", "point", "statement", "source", "credibility", "corrects"]
@@ -756,7 +847,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(OperationPartAdmin):
     """Targets are entered on their operation; registered for autocomplete and history."""
 
     list_display = ["name", "operation", "role", "outcome"]

@@ -111,6 +111,13 @@ class LocalTimeForm(LoadedLabelsForm):
                 "local_time", _("Leave the time empty, or choose minute or hour precision.")
             )
             return cleaned
+        if not models.FIRST_YEAR <= day.year <= models.LAST_YEAR:
+            self.add_error(
+                "local_date",
+                _("Give a year between %(first)s and %(last)s.")
+                % {"first": models.FIRST_YEAR, "last": models.LAST_YEAR},
+            )
+            return cleaned
         moment = dt.datetime.combine(day, time or dt.time())
         self.instance.occurred_at = dates.from_local(
             *moment.timetuple()[:5], zone=zone, precision=dates.DatePrecision.MINUTE
@@ -170,7 +177,8 @@ class ClaimForm(LocalTimeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].required = False
+        if "source" in self.fields:  # absent from a read-only view
+            self.fields["source"].required = False
         self.new_source = None
 
     def clean(self):

@@ -65,6 +65,10 @@ def validate_web_url(value):
         raise ValidationError(_("Give a web address (http or https)."), code="scheme")
 
 
+# Reports of operations against ISIS fall well inside; arithmetic on periods stays safe.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def time_error(occurred_at, zone_name, precision):
     """Why a time cannot be stored with that zone and precision, or None.
 
@@ -77,6 +81,11 @@ def time_error(occurred_at, zone_name, precision):
         return _("Give the time with its UTC offset: a time without one is ambiguous.")
     if zone_name not in dates.time_zone_names() or precision not in DatePrecision.values:
         return None
+    if not FIRST_YEAR <= occurred_at.year <= LAST_YEAR:
+        return _("Give a year between %(first)s and %(last)s.") % {
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+        }
     local = occurred_at.astimezone(dates.zone(zone_name))
     if not dates.fits(local, precision):
         return _(

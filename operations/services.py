@@ -14,38 +14,57 @@ INLINE_MODELS = [
 ]
 
 
-def latest_versions(model, foreign_key, operation, as_of):
-    """The historical record of each row as it stood at `as_of` (deleted rows left out)."""
-    records = model.history.filter(**{foreign_key: operation.pk, "history_date__lte": as_of})
+def versions_before(model, foreign_key, operation, before):
+    """Each row's last version before `before`, leaving out rows deleted by then."""
+    records = model.history.filter(**{foreign_key: operation.pk, "history_date__lt": before})
     return [record for record in records.latest_of_each() if record.history_type != "-"]
 
 
+def missing_reference(instance):
+    """The first foreign key of `instance` whose record no longer exists, or None."""
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if not field.many_to_one or value is None:
+            continue
+        if not field.related_model._default_manager.filter(pk=value).exists():
+            return field
+    return None
+
+
 @transaction.atomic
-def revert_operation(operation, *, as_of, user):
-    """Bring an operation's forces, links, targets and claims back to `as_of`.
+def revert_operation(operation, *, before, user):
+    """Bring an operation's forces, links, targets and claims back to how they stood
+    just before `before` (the moment the operation's next version was saved).
 
     The operation's own fields are reverted by the admin's history view; this
-    restores the inline rows: changed ones get their old values, deleted ones
-    come back with their old ids, later additions are removed. Every write is
-    recorded in the history under `user`, so a revert can itself be reverted.
+    replaces the inline rows by their versions of then, with their old ids.
+    Every write is recorded in the history under `user`, so a revert can itself
+    be reverted. Rows that point at a record deleted since are left out; their
+    descriptions are returned.
     """
     versions = {
-        model: latest_versions(model, foreign_key, operation, as_of)
+        model: versions_before(model, foreign_key, operation, before)
         for model, foreign_key in INLINE_MODELS
     }
-    # Later additions go first, so that restored rows meet no unique constraint.
+    # Clear first, so that restored rows meet no unique constraint or stale reference.
     for model, foreign_key in reversed(INLINE_MODELS):
-        kept = [version.id for version in versions[model]]
-        later = model.objects.filter(**{foreign_key: operation.pk}).exclude(pk__in=kept)
-        # Newest first, so that a correction goes before the claim it corrects.
-        for instance in later.order_by("-pk"):
+        current = list(model.objects.filter(**{foreign_key: operation.pk}))
+        if model is Claim:
+            model.objects.filter(operation=operation).update(supersedes=None)
+        for instance in current:
             instance._history_user = user
             instance.delete()
+    left_out = []
     for model, _ in INLINE_MODELS:
         for version in versions[model]:
             instance = version.instance
+            missing = missing_reference(instance)
+            if missing is not None:
+                left_out.append(f"{model._meta.verbose_name} {version.id} ({missing.name} gone)")
+                continue
             instance._history_user = user
             instance.save()
             if model is Claim:
                 forces = [link.organisation_id for link in version.claimed_forces.all()]
                 instance.claimed_forces.set(forces)
+    return left_out

@@ -247,3 +247,11 @@ def test_a_casualty_claim_with_a_date_is_refused_on_the_date(analyst_client, ope
     )
     assert "leaves this field empty" in response.content.decode()
     assert not operation.claims.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_date_far_outside_the_records_is_refused_not_a_crash(analyst_client, operation, day):
+    data = operation_form(operation, local_date=day, local_time_zone="Asia/Tokyo")
+    response = analyst_client.post(change_url(operation), data)
+    assert response.status_code == 200
+    assert "Give a year between 1900 and 2100" in response.content.decode()

@@ -11,6 +11,7 @@ from .factories import (
     OperationFactory,
     OrganisationFactory,
     PersonFactory,
+    PlaceFactory,
     SourceFactory,
     TargetFactory,
 )
@@ -99,4 +100,46 @@ def test_an_operation_with_30_claims_costs_the_same_as_one_with_3(superuser, cli
     assert large.claims.count() == 30
     url = "/admin/operations/operation/{}/change/"
     queries_for(client, url.format(small.pk))  # warms the per-process caches
+    assert queries_for(client, url.format(large.pk)) == queries_for(client, url.format(small.pk))
+
+
+def record_with_rows(model, count):
+    """A record of `model` whose change page lists `count` related rows of each kind."""
+    isis = OrganisationFactory()
+    person = PersonFactory()
+    source = SourceFactory(publisher=isis)
+    place = PlaceFactory()
+    for number in range(count):
+        person.aliases.create(name=f"Alias {number}")
+        isis.aliases.create(name=f"Name {number}")
+        place.aliases.create(name=f"Spelling {number}")
+        person.roles.create(organisation=isis, title=f"title {number}")
+        target = TargetFactory(person=person, operation__place=place)
+        CasualtyClaimFactory(operation=target.operation, source=source)
+        models.Claim.objects.create(
+            operation=target.operation,
+            source=source,
+            point="outcome",
+            target=target,
+            outcome="killed",
+        )
+    return {"person": person, "organisation": isis, "source": source, "place": place}[model]
+
+
+@pytest.mark.parametrize("model", ["person", "organisation", "source", "place"])
+@pytest.mark.parametrize("page", ["change", "history"])
+def test_change_and_history_pages_cost_the_same_for_2_rows_as_for_20(staff_client, model, page):
+    small, large = record_with_rows(model, 2), record_with_rows(model, 20)
+    url = f"/admin/operations/{model}/{{}}/{page}/"
+    queries_for(staff_client, url.format(small.pk))  # warms the per-process caches
+    assert queries_for(staff_client, url.format(large.pk)) == queries_for(
+        staff_client, url.format(small.pk)
+    )
+
+
+def test_an_operations_history_costs_the_same_with_30_claims_as_with_3(superuser, client):
+    client.force_login(superuser)
+    small, large = operation_with_claims(1), operation_with_claims(10)
+    url = "/admin/operations/operation/{}/history/"
+    queries_for(client, url.format(small.pk))
     assert queries_for(client, url.format(large.pk)) == queries_for(client, url.format(small.pk))

@@ -123,17 +123,34 @@ def test_each_change_makes_a_history_entry_with_its_user(analyst_client, analyst
     assert latest.history_type == "~"
 
 
-def test_a_revert_restores_the_old_values_inlines_included(analyst_client, draft):
-    claim = CasualtyClaimFactory(operation=draft, count_low=1, count_high=1)
-    draft.save()  # as the admin does when the page is saved with its inlines
+def casualty_row(source, count, **fields):
+    return {
+        "source": source.pk,
+        "point": "casualties",
+        "category": "civilians_killed",
+        "count_low": count,
+        "count_high": count,
+        "credibility": 3,
+        **fields,
+    }
+
+
+def test_a_revert_restores_the_old_values_inlines_included(analyst_client, analyst, draft):
+    source = SourceFactory()
+    analyst_client.post(
+        change_url(draft), operation_form(draft, {"claims": [casualty_row(source, 1)]})
+    )
+    claim = draft.claims.get()
     version = draft.history.latest()
-    # A later edit: the count changes, a second claim is added, the title changes.
-    claim.count_low = claim.count_high = 4
-    claim.save()
-    added = CasualtyClaimFactory(operation=draft, count_low=9, count_high=9)
-    draft.title = "Edited later"
-    draft.save()
-    draft.refresh_from_db()
+    # A later save: the title and the count change, a second claim is added.
+    later = operation_form(
+        draft,
+        {"claims": [casualty_row(source, 9)]},
+        title="Edited later",
+        **{"claims-0-count_low": 4, "claims-0-count_high": 4},
+    )
+    assert analyst_client.post(change_url(draft), later).status_code == 302
+    assert draft.claims.count() == 2
 
     url = f"{CHANGELIST}{draft.pk}/history/{version.history_id}/"
     response = analyst_client.post(url, operation_form(draft, title=version.title))
@@ -142,8 +159,67 @@ def test_a_revert_restores_the_old_values_inlines_included(analyst_client, draft
     draft.refresh_from_db()
     assert draft.title == "A draft raid"
     assert list(draft.claims.values_list("pk", "count_low")) == [(claim.pk, 1)]
-    assert not models.Claim.objects.filter(pk=added.pk).exists()
-    assert claim.history.latest().history_user.username == "analyst"
+    assert claim.history.latest().history_user == analyst
+
+
+def test_reverting_to_the_latest_version_changes_no_inline_row(analyst_client, draft):
+    source = SourceFactory()
+    analyst_client.post(
+        change_url(draft), operation_form(draft, {"claims": [casualty_row(source, 1)]})
+    )
+    version = draft.history.latest()
+    url = f"{CHANGELIST}{draft.pk}/history/{version.history_id}/"
+    analyst_client.post(url, operation_form(draft))
+    assert list(draft.claims.values_list("count_low", flat=True)) == [1]
+
+
+def test_a_revert_leaves_out_rows_whose_source_was_deleted_since(reviewer_client, draft):
+    kept, gone = SourceFactory(), SourceFactory()
+    rows = [casualty_row(kept, 1), casualty_row(gone, 2)]
+    status = {"status": models.Status.DRAFT}  # a reviewer's form has the status field
+    reviewer_client.post(change_url(draft), operation_form(draft, {"claims": rows}, **status))
+    version = draft.history.latest()
+    reviewer_client.post(change_url(draft), operation_form(draft, title="Later", **status))
+    assert draft.history.latest().title == "Later"
+    draft.claims.filter(source=gone).delete()
+    gone.delete()
+
+    url = f"{CHANGELIST}{draft.pk}/history/{version.history_id}/"
+    data = operation_form(draft, title="A draft raid", **status)
+    response = reviewer_client.post(url, data, follow=True)
+    assert "Not restored, as what they refer to was deleted since" in response.content.decode()
+    assert list(draft.claims.values_list("source", flat=True)) == [kept.pk]
+
+
+def test_an_analyst_cannot_undelete_a_withdrawn_operation_by_reverting(
+    analyst_client, reviewer_client
+):
+    operation = OperationFactory(status=models.Status.PUBLISHED, title="Withdrawn")
+    version = operation.history.latest()
+    reviewer_client.post(f"{CHANGELIST}{operation.pk}/delete/", {"post": "yes"})
+    operation.refresh_from_db()
+    assert operation.deleted_at is not None
+    url = f"{CHANGELIST}{operation.pk}/history/{version.history_id}/"
+    analyst_client.post(url, operation_form(operation))
+    operation.refresh_from_db()
+    assert operation.deleted_at is not None
+
+
+def test_an_analyst_cannot_change_a_published_operation_or_its_claims(analyst_client):
+    operation = OperationFactory(status=models.Status.PUBLISHED, title="Live")
+    claim = CasualtyClaimFactory(operation=operation)
+    response = analyst_client.post(change_url(operation), operation_form(operation, title="X"))
+    assert response.status_code == 403
+    assert analyst_client.get(change_url(operation)).status_code == 200  # read-only view
+    response = analyst_client.post(f"/admin/operations/claim/{claim.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    analyst_client.post(
+        "/admin/operations/claim/",
+        {"action": "delete_selected", "_selected_action": [claim.pk], "post": "yes"},
+    )
+    operation.refresh_from_db()
+    assert operation.title == "Live"
+    assert operation.claims.count() == 1
 
 
 def test_a_delete_is_a_soft_delete_that_a_reviewer_undoes(analyst_client, reviewer, draft):
