@@ -27,7 +27,7 @@ from .forms import (
     OperationForm,
 )
 from .normalise import normalise_url
-from .services import INLINE_MODELS, revert_operation
+from .services import INLINE_MODELS, revert_inlines
 
 admin.site.site_header = "OpsDB"
 admin.site.site_title = "OpsDB admin"
@@ -107,9 +107,6 @@ class PublishableAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
     object_history_template = "admin/operations/object_history.html"
-    # (model, foreign key) of the rows edited on this record's page: their
-    # changes are listed on its history page too.
-    history_inlines = []
     inline_changes_shown = 200
     # Fields that only a reviewer changes, whatever a form or a revert says.
     reviewer_fields = ()
@@ -124,7 +121,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
         Diffs are taken between versions already loaded, one query per inline model.
         """
         changes = []
-        for model, foreign_key in self.history_inlines:
+        for model, foreign_key in INLINE_MODELS[self.opts.model_name]:
             versions = model.history.filter(**{foreign_key: object_id}).select_related(
                 "history_user"
             )
@@ -141,6 +138,33 @@ class PublishableAdmin(SimpleHistoryAdmin):
                 previous[version.id] = version
         changes.sort(key=lambda change: change[0].history_date, reverse=True)
         return changes[: self.inline_changes_shown]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        record = self.get_object(request, object_id)
+        if record is not None and not self.has_change_permission(request, record):
+            raise PermissionDenied
+        version = get_object_or_404(self.model.history, pk=version_id, id=object_id)
+        following = (
+            self.model.history.filter(id=object_id, history_date__gt=version.history_date)
+            .order_by("history_date")
+            .first()
+        )
+        before = following.history_date if following else timezone.now()
+        # The record and its inline rows are reverted together or not at all.
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if response.status_code == 302 and record is not None:
+                left_out = revert_inlines(record, before=before, user=request.user)
+                if left_out:
+                    self.message_user(
+                        request,
+                        "Not restored, as what they refer to was deleted since: "
+                        + ", ".join(left_out),
+                        messages.WARNING,
+                    )
+        return response
 
     def has_publish_permission(self, request):
         opts = self.opts
@@ -540,7 +564,6 @@ class OperationAdmin(PublishableAdmin):
     autocomplete_fields = ["place"]
     inlines = [OperationForceInline, TargetInline, ClaimInline, OperationLinkInline]
     form = OperationForm
-    history_inlines = INLINE_MODELS
     reviewer_fields = ("deleted_at",)
     readonly_fields = ["occurred_at", "deleted_at", "created_at", "updated_at"]
     fieldsets = [
@@ -635,33 +658,6 @@ class OperationAdmin(PublishableAdmin):
             restored += 1
         self.message_user(request, f"Restored {restored} operation(s).", messages.SUCCESS)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "POST":
-            return super().history_form_view(request, object_id, version_id, extra_context)
-        operation = self.get_object(request, object_id)
-        if operation is not None and not self.has_change_permission(request, operation):
-            raise PermissionDenied
-        version = get_object_or_404(self.model.history, pk=version_id, id=object_id)
-        following = (
-            self.model.history.filter(id=object_id, history_date__gt=version.history_date)
-            .order_by("history_date")
-            .first()
-        )
-        before = following.history_date if following else timezone.now()
-        # The operation and its inlines are reverted together or not at all.
-        with transaction.atomic():
-            response = super().history_form_view(request, object_id, version_id, extra_context)
-            if response.status_code == 302 and operation is not None:
-                left_out = revert_operation(operation, before=before, user=request.user)
-                if left_out:
-                    self.message_user(
-                        request,
-                        "Not restored, as what they refer to was deleted since: "
-                        + ", ".join(left_out),
-                        messages.WARNING,
-                    )
-        return response
-
 
 @admin.register(models.Person)
 class PersonAdmin(PublishableAdmin):
@@ -670,12 +666,6 @@ class PersonAdmin(PublishableAdmin):
     search_fields = ["name"]
     search_help_text = _("Name or alias, in any spelling or script.")
     fields = ["name", "description", "status"]
-    history_inlines = [
-        (models.PersonAlias, "person_id"),
-        (models.Role, "person_id"),
-        (models.PossibleIdentity, "person_id"),
-        (models.PossibleIdentity, "other_id"),
-    ]
     inlines = [
         PersonAliasInline,
         RoleInline,
@@ -717,10 +707,6 @@ class OrganisationAdmin(PublishableAdmin):
     autocomplete_fields = ["parent"]
     fields = ["name", "kind", "parent", "country", "description", "status"]
     inlines = [OrganisationAliasInline, MemberInline, ChildOrganisationInline]
-    history_inlines = [
-        (models.OrganisationAlias, "organisation_id"),
-        (models.Role, "organisation_id"),
-    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
@@ -749,7 +735,6 @@ class PlaceAdmin(PublishableAdmin):
         "status",
     ]
     inlines = [PlaceNameInline, OperationAtPlaceInline]
-    history_inlines = [(models.PlaceName, "place_id")]
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

@@ -2,21 +2,42 @@
 
 from django.db import transaction
 
-from .models import Claim, OperationForce, OperationLink, Target
+from .models import (
+    Claim,
+    OperationForce,
+    OperationLink,
+    OrganisationAlias,
+    PersonAlias,
+    PlaceName,
+    PossibleIdentity,
+    Role,
+    Target,
+)
 
-# The records an operation's page edits inline, in the order they can be restored:
-# a claim may point at a target, a later claim at an earlier one.
-INLINE_MODELS = [
-    (OperationForce, "operation_id"),
-    (OperationLink, "from_operation_id"),
-    (Target, "operation_id"),
-    (Claim, "operation_id"),
-]
+# The rows each record's admin page edits inline, as (model, foreign key), in the
+# order they can be restored: a claim may point at a target, a later claim at an earlier one.
+INLINE_MODELS = {
+    "operation": [
+        (OperationForce, "operation_id"),
+        (OperationLink, "from_operation_id"),
+        (Target, "operation_id"),
+        (Claim, "operation_id"),
+    ],
+    "person": [
+        (PersonAlias, "person_id"),
+        (Role, "person_id"),
+        (PossibleIdentity, "person_id"),
+        (PossibleIdentity, "other_id"),
+    ],
+    "organisation": [(OrganisationAlias, "organisation_id"), (Role, "organisation_id")],
+    "place": [(PlaceName, "place_id")],
+    "source": [],
+}
 
 
-def versions_before(model, foreign_key, operation, before):
+def versions_before(model, foreign_key, record, before):
     """Each row's last version before `before`, leaving out rows deleted by then."""
-    records = model.history.filter(**{foreign_key: operation.pk, "history_date__lt": before})
+    records = model.history.filter(**{foreign_key: record.pk, "history_date__lt": before})
     return [record for record in records.latest_of_each() if record.history_type != "-"]
 
 
@@ -32,31 +53,33 @@ def missing_reference(instance):
 
 
 @transaction.atomic
-def revert_operation(operation, *, before, user):
-    """Bring an operation's forces, links, targets and claims back to how they stood
-    just before `before` (the moment the operation's next version was saved).
+def revert_inlines(record, *, before, user):
+    """Bring a record's inline rows (an operation's forces, links, targets and
+    claims; a person's aliases, roles and possible identities; …) back to how
+    they stood just before `before`, the moment its next version was saved.
 
-    The operation's own fields are reverted by the admin's history view; this
-    replaces the inline rows by their versions of then, with their old ids.
+    The record's own fields are reverted by the admin's history view; this
+    replaces its inline rows by their versions of then, with their old ids.
     Every write is recorded in the history under `user`, so a revert can itself
     be reverted. Rows that point at a record deleted since are left out; their
     descriptions are returned.
     """
-    versions = {
-        model: versions_before(model, foreign_key, operation, before)
-        for model, foreign_key in INLINE_MODELS
-    }
+    inlines = INLINE_MODELS[record._meta.model_name]
+    versions = [
+        (model, versions_before(model, foreign_key, record, before))
+        for model, foreign_key in inlines
+    ]
     # Clear first, so that restored rows meet no unique constraint or stale reference.
-    for model, foreign_key in reversed(INLINE_MODELS):
-        current = list(model.objects.filter(**{foreign_key: operation.pk}))
+    for model, foreign_key in reversed(inlines):
+        current = list(model.objects.filter(**{foreign_key: record.pk}))
         if model is Claim:
-            model.objects.filter(operation=operation).update(supersedes=None)
+            model.objects.filter(operation=record).update(supersedes=None)
         for instance in current:
             instance._history_user = user
             instance.delete()
     left_out = []
-    for model, _ in INLINE_MODELS:
-        for version in versions[model]:
+    for model, model_versions in versions:
+        for version in model_versions:
             instance = version.instance
             missing = missing_reference(instance)
             if missing is not None:

@@ -280,3 +280,40 @@ def test_the_history_page_lists_changes_to_inline_rows_with_their_users(
     assert "Changes to what is edited on this page" in page
     assert "count_low: 1 → 4" in page
     assert page.count(">analyst<") >= 2
+
+
+def test_reverting_a_person_restores_their_aliases(analyst_client):
+    person = PersonFactory(status=models.Status.DRAFT, name="Abu Test")
+    url = f"/admin/operations/person/{person.pk}/change/"
+
+    def person_form(aliases, initial):
+        data = {"name": person.name, "description": ""}
+        for prefix in [
+            "aliases",
+            "roles",
+            "possible_identities_as_first",
+            "possible_identities_as_second",
+            "targets",
+        ]:
+            data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+        data["aliases-TOTAL_FORMS"] = len(aliases)
+        data["aliases-INITIAL_FORMS"] = initial
+        for index, (pk, name) in enumerate(aliases):
+            data |= {
+                f"aliases-{index}-id": pk or "",
+                f"aliases-{index}-name": name,
+                f"aliases-{index}-kind": "spelling",
+                f"aliases-{index}-person": person.pk,
+            }
+        return data
+
+    assert analyst_client.post(url, person_form([(None, "Old alias")], 0)).status_code == 302
+    version = person.history.latest()
+    alias = person.aliases.get()
+    response = analyst_client.post(url, person_form([(alias.pk, "New alias")], 1))
+    assert response.status_code == 302
+    assert list(person.aliases.values_list("name", flat=True)) == ["New alias"]
+
+    history_url = f"/admin/operations/person/{person.pk}/history/{version.history_id}/"
+    assert analyst_client.post(history_url, person_form([], 0)).status_code == 302
+    assert list(person.aliases.values_list("name", flat=True)) == ["Old alias"]
