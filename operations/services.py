@@ -61,8 +61,8 @@ def revert_inlines(record, *, before, user):
     The record's own fields are reverted by the admin's history view; this
     replaces its inline rows by their versions of then, with their old ids.
     Every write is recorded in the history under `user`, so a revert can itself
-    be reverted. Rows that point at a record deleted since are left out; their
-    descriptions are returned.
+    be reverted. Rows that point at a record deleted since, or that belong to
+    another record now, are left out; their descriptions are returned.
     """
     inlines = INLINE_MODELS[record._meta.model_name]
     versions = [
@@ -81,6 +81,10 @@ def revert_inlines(record, *, before, user):
     for model, model_versions in versions:
         for version in model_versions:
             instance = version.instance
+            if model.objects.filter(pk=instance.pk).exists():
+                # Moved to another record since: that record's, not this revert's.
+                left_out.append(f"{model._meta.verbose_name} {version.id} (moved since)")
+                continue
             missing = missing_reference(instance)
             if missing is not None:
                 left_out.append(f"{model._meta.verbose_name} {version.id} ({missing.name} gone)")

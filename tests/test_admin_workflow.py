@@ -191,16 +191,16 @@ def test_a_revert_leaves_out_rows_whose_source_was_deleted_since(reviewer_client
     assert list(draft.claims.values_list("source", flat=True)) == [kept.pk]
 
 
-def test_an_analyst_cannot_undelete_a_withdrawn_operation_by_reverting(
-    analyst_client, reviewer_client
-):
+def test_an_analyst_cannot_undelete_a_withdrawn_operation_by_reverting(client, analyst, reviewer):
     operation = OperationFactory(status=models.Status.PUBLISHED, title="Withdrawn")
     version = operation.history.latest()
-    reviewer_client.post(f"{CHANGELIST}{operation.pk}/delete/", {"post": "yes"})
+    client.force_login(reviewer)
+    client.post(f"{CHANGELIST}{operation.pk}/delete/", {"post": "yes"})
     operation.refresh_from_db()
     assert operation.deleted_at is not None
+    client.force_login(analyst)
     url = f"{CHANGELIST}{operation.pk}/history/{version.history_id}/"
-    analyst_client.post(url, operation_form(operation))
+    client.post(url, operation_form(operation))
     operation.refresh_from_db()
     assert operation.deleted_at is not None
 
@@ -317,3 +317,20 @@ def test_reverting_a_person_restores_their_aliases(analyst_client):
     history_url = f"/admin/operations/person/{person.pk}/history/{version.history_id}/"
     assert analyst_client.post(history_url, person_form([], 0)).status_code == 302
     assert list(person.aliases.values_list("name", flat=True)) == ["Old alias"]
+
+
+def test_a_revert_leaves_a_claim_moved_to_another_operation_where_it_is(analyst_client, draft):
+    source = SourceFactory()
+    analyst_client.post(
+        change_url(draft), operation_form(draft, {"claims": [casualty_row(source, 1)]})
+    )
+    version = draft.history.latest()
+    analyst_client.post(change_url(draft), operation_form(draft, title="Later"))
+    other = OperationFactory(status=models.Status.DRAFT)
+    draft.claims.update(operation=other)
+
+    url = f"{CHANGELIST}{draft.pk}/history/{version.history_id}/"
+    response = analyst_client.post(url, operation_form(draft, title="A draft raid"), follow=True)
+    assert "moved since" in response.content.decode()
+    assert other.claims.count() == 1
+    assert not draft.claims.exists()
