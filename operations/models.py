@@ -171,7 +171,14 @@ def name_matches(query, prefix=""):
     condition = Q()
     last = len(strict) - 1
     for position, (strict_token, loose_token) in enumerate(zip(strict, loose, strict=True)):
-        end = "" if position == last else " "
+        end = " "
+        if position == last:
+            end = ""
+            # The skeleton reads a final i or u as a long vowel (Kamish → kmysh), which
+            # a word still being typed does not have yet (Qamishli → kmshli).
+            for letter in "yw":
+                if letter not in strict_token:
+                    loose_token = loose_token.replace(letter, "")
         condition &= Q(**{f"{prefix}search_key__contains": f" {strict_token}{end}"}) | Q(
             **{f"{prefix}skeleton_key__contains": f" {loose_token}{end}"}
         )

@@ -30,8 +30,14 @@ def log_in(page, base_url, username):
 def choose(page, select_id, typed, option):
     """Pick `option` in the autocomplete widget of the select `select_id`, typing `typed`."""
     page.locator(f"#{select_id} + .select2 .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill(typed)
-    page.locator(".select2-results__option", has_text=option).first.click()
+    search = page.locator(".select2-container--open .select2-search__field")
+    search.wait_for()
+    # Typed key by key, as select2 queries on key events.
+    search.press_sequentially(typed, delay=30)
+    page.locator(
+        ".select2-container--open .select2-results__option:not(.loading-results)",
+        has_text=option,
+    ).first.click()
 
 
 def add_claim(page, index, source, low, high):

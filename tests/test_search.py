@@ -88,3 +88,8 @@ def test_published_matching_leaves_drafts_out(demo):
     assert "Abu Ibrahim the Second" in names_found(models.Person, "Abu Ibrahim")
     published = {p.name for p in models.Person.objects.published().matching("Abu Ibrahim")}
     assert "Abu Ibrahim the Second" not in published
+
+
+@pytest.mark.parametrize("typed", ["Qamish", "Kamish", "Kamishl", "Al-Qam"])
+def test_a_place_is_found_while_its_name_is_being_typed(demo, typed):
+    assert names_found(models.Place, typed) == {"Qamishli"}
