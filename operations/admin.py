@@ -52,14 +52,25 @@ def parent_object_id(request):
     return match.kwargs.get("object_id") if match else None
 
 
+def can_publish(user, model):
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+
+def reviewer_only(request, record):
+    """Whether `record` is published and the user may not publish its kind.
+
+    Then it is a reviewer's to change: an analyst's edit would go public
+    unreviewed. A reviewer returns it to draft for analysts to edit.
+    """
+    return record is not None and record.is_published and not can_publish(request.user, record)
+
+
 class PublishedParentLock:
     """Rows of a published record are a reviewer's to change, like the record itself."""
 
     def parent_locked(self, request, obj):
-        if obj is None or not getattr(obj, "is_published", False):
-            return False
-        opts = obj._meta
-        return not request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+        return reviewer_only(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return not self.parent_locked(request, obj) and super().has_add_permission(request, obj)
@@ -74,14 +85,20 @@ class PublishedParentLock:
 class LoadedLabelsInline(PublishedParentLock):
     """Inline whose autocomplete widgets use the objects its queryset loads.
 
-    `select_related` names the relations its rows show, loaded with the rows.
+    The foreign keys it autocompletes are loaded with the rows; `select_related`
+    names any other relation the rows show.
     """
 
     form = LoadedLabelsForm
     select_related = ()
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.select_related)
+        autocompleted = [
+            name
+            for name in self.get_autocomplete_fields(request)
+            if self.model._meta.get_field(name).many_to_one
+        ]
+        return super().get_queryset(request).select_related(*autocompleted, *self.select_related)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -167,8 +184,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
         return response
 
     def has_publish_permission(self, request):
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+        return can_publish(request.user, self.model)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -177,16 +193,10 @@ class PublishableAdmin(SimpleHistoryAdmin):
         return fields
 
     def has_change_permission(self, request, obj=None):
-        # A published record is a reviewer's to change: an analyst's edit would go
-        # public unreviewed. A reviewer returns it to draft for analysts to edit.
-        if obj is not None and obj.is_published and not self.has_publish_permission(request):
-            return False
-        return super().has_change_permission(request, obj)
+        return not reviewer_only(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_published and not self.has_publish_permission(request):
-            return False
-        return super().has_delete_permission(request, obj)
+        return not reviewer_only(request, obj) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         stored = type(obj).objects.filter(pk=obj.pk).values("status", *self.reviewer_fields)
@@ -293,8 +303,7 @@ class RoleInline(LoadedLabelsInline, admin.TabularInline):
         "ended_precision",
         "source",
     ]
-
-    select_related = ["person", "organisation", "source"]
+    select_related = ["person"]  # a role is named after its person
 
 
 class MemberInline(RoleInline):
@@ -302,8 +311,7 @@ class MemberInline(RoleInline):
     verbose_name_plural = "members over time"
     autocomplete_fields = ["person", "source"]
     fields = ["person", *RoleInline.fields[1:]]
-
-    select_related = ["person", "organisation", "source"]
+    select_related = ["organisation"]
 
 
 class PossibleIdentityInline(LoadedLabelsInline, admin.TabularInline):
@@ -314,8 +322,7 @@ class PossibleIdentityInline(LoadedLabelsInline, admin.TabularInline):
     fields = ["other", "source", "note"]
     verbose_name = "possibly the same person as"
     verbose_name_plural = "possibly the same person as"
-
-    select_related = ["person", "other", "source"]
+    select_related = ["person", "other"]  # a link is named after both persons
 
 
 class PossibleIdentityReverseInline(PossibleIdentityInline):
@@ -379,16 +386,12 @@ class OperationForceInline(LoadedLabelsInline, admin.TabularInline):
     verbose_name = "conducting force"
     verbose_name_plural = "conducting forces"
 
-    select_related = ["organisation"]
-
 
 class TargetInline(LoadedLabelsInline, admin.TabularInline):
     model = models.Target
     extra = 1
     autocomplete_fields = ["person", "organisation"]
     fields = ["person", "organisation", "description", "role", "outcome"]
-
-    select_related = ["person", "organisation"]
 
 
 class OperationLinkInline(LoadedLabelsInline, admin.TabularInline):
@@ -398,8 +401,6 @@ class OperationLinkInline(LoadedLabelsInline, admin.TabularInline):
     autocomplete_fields = ["to_operation"]
     verbose_name = "related operation"
     verbose_name_plural = "related operations"
-
-    select_related = ["to_operation"]
 
 
 class ClaimInline(LoadedLabelsInline, admin.StackedInline):
@@ -436,13 +437,10 @@ class ClaimInline(LoadedLabelsInline, admin.StackedInline):
         ),
     ]
 
+    select_related = ["target__person", "target__organisation"]
+
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("source", "place", "target__person", "target__organisation")
-            .prefetch_related("claimed_forces")
-        )
+        return super().get_queryset(request).prefetch_related("claimed_forces")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A claim's target and the claim it corrects belong to the same operation.
@@ -773,26 +771,21 @@ class SourceAdmin(PublishableAdmin):
 class OperationPartAdmin(SimpleHistoryAdmin):
     """Claims and targets belong to an operation: once it is published, a reviewer's."""
 
-    def operation_locked(self, request, operation):
-        return operation.is_published and not request.user.has_perm("operations.publish_operation")
-
     def has_change_permission(self, request, obj=None):
-        if obj is not None and self.operation_locked(request, obj.operation):
-            return False
-        return super().has_change_permission(request, obj)
+        locked = obj is not None and reviewer_only(request, obj.operation)
+        return not locked and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and self.operation_locked(request, obj.operation):
-            return False
-        return super().has_delete_permission(request, obj)
+        locked = obj is not None and reviewer_only(request, obj.operation)
+        return not locked and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if self.operation_locked(request, obj.operation):
+        if reviewer_only(request, obj.operation):
             raise PermissionDenied("The operation is published: a reviewer's to change.")
         super().save_model(request, obj, form, change)
 
     def delete_queryset(self, request, queryset):
-        if any(self.operation_locked(request, obj.operation) for obj in queryset):
+        if any(reviewer_only(request, obj.operation) for obj in queryset):
             raise PermissionDenied("Some of these belong to a published operation.")
         super().delete_queryset(request, queryset)
 
