@@ -26,6 +26,7 @@ from .forms import (
     LoadedLabelsForm,
     OperationForm,
 )
+from .groups import can_publish
 from .normalise import normalise_url
 from .services import INLINE_MODELS, revert_inlines
 
@@ -50,11 +51,6 @@ def parent_object_id(request):
     """The id of the record whose change page is being rendered, for inlines."""
     match = request.resolver_match
     return match.kwargs.get("object_id") if match else None
-
-
-def can_publish(user, model):
-    opts = model._meta
-    return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
 
 def reviewer_only(request, record):

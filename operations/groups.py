@@ -50,3 +50,23 @@ def setup_groups():
         group.permissions.set(permissions)
         groups[role] = group
     return groups
+
+
+def can_publish(user, model):
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+
+def sees_drafts(user, model):
+    """Analysts and reviewers read drafts; everyone else reads published records only."""
+    return user.is_authenticated and user.has_perm(
+        f"{model._meta.app_label}.view_{model._meta.model_name}"
+    )
+
+
+def visible(model, user):
+    """The records of `model` that `user` may read. Deleted operations are nobody's."""
+    records = model.objects.all()
+    if hasattr(records, "alive"):
+        records = records.alive()
+    return records if sees_drafts(user, model) else records.published()

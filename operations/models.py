@@ -638,16 +638,19 @@ class OperationQuerySet(PublishableQuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
 
-    def search(self, query):
+    def search(self, query, *, public=False):
         """Operations whose title or summary contains `query`, or whose targets, forces
         or place carry a name or alias that matches it folded ("Qurashi" finds
-        al-Qurayshi's operations)."""
+        al-Qurayshi's operations). With `public`, names of drafts do not count."""
         query = query.strip()
         if not query:
             return self
-        persons = Person.objects.matching(query).values("pk")
-        organisations = Organisation.objects.matching(query).values("pk")
-        places = Place.objects.matching(query).values("pk")
+
+        def named(model):
+            records = model.objects.published() if public else model.objects.all()
+            return records.matching(query).values("pk")
+
+        persons, organisations, places = named(Person), named(Organisation), named(Place)
         matching = Operation.objects.filter(
             Q(title__icontains=query)
             | Q(summary__icontains=query)
@@ -666,6 +669,10 @@ class OperationQuerySet(PublishableQuerySet):
         """Operations on which current claims disagree: the SQL twin of
         `OperationSummary.contested`, for filters. Tests hold the two equal."""
         return self.filter(contested_condition(public=public))
+
+    def civilian_harm(self, *, public=False):
+        """Operations on which some current claim reports civilians killed or wounded."""
+        return self.filter(civilian_harm_condition(public=public))
 
     def with_summary(self, *, public=False):
         """Everything `Operation.claims_summary` and a list page need, in a fixed
@@ -688,12 +695,30 @@ class OperationQuerySet(PublishableQuerySet):
         )
 
 
-def contested_condition(*, public=False):
-    """An Exists expression per rule of summary.py, over an operation's current claims."""
+def current_claims(*, public=False):
+    """Claims that no later claim supersedes; with `public`, from published sources only."""
     claims = Claim.objects.all()
     if public:
         claims = claims.filter(source__status=Status.PUBLISHED)
-    current = claims.filter(~Exists(claims.filter(supersedes=OuterRef("pk"))))
+    return claims.filter(~Exists(claims.filter(supersedes=OuterRef("pk"))))
+
+
+def civilian_harm_condition(*, public=False):
+    """Some current claim reports civilians killed or wounded: the SQL twin of
+    `OperationSummary.civilian_harm`."""
+    return Exists(
+        current_claims(public=public).filter(
+            Q(count_low__gt=0) | Q(count_high__gt=0),
+            operation=OuterRef("pk"),
+            point=Claim.Point.CASUALTIES,
+            category__in=(Claim.Category.CIVILIANS_KILLED, Claim.Category.CIVILIANS_WOUNDED),
+        )
+    )
+
+
+def contested_condition(*, public=False):
+    """An Exists expression per rule of summary.py, over an operation's current claims."""
+    current = current_claims(public=public)
     mine = current.filter(operation=OuterRef("pk"))
     per_operation = mine.values("operation")
     counts = (
@@ -802,6 +827,11 @@ class Operation(Publishable):
         db_index=True,
         help_text=_("Set by a delete in the admin; a reviewer can restore the operation."),
     )
+    occurred_on = models.DateField(
+        editable=False,
+        db_index=True,
+        help_text=_("The local date of occurred_at, kept in step on save."),
+    )
     history = HistoricalRecords()
 
     objects = OperationQuerySet.as_manager()
@@ -840,6 +870,11 @@ class Operation(Publishable):
     def local_date(self):
         """The day on which it happened where it happened (pages show this first)."""
         return self.local_occurred_at.date()
+
+    def save(self, *args, **kwargs):
+        # Stored so that date filters select by the local date, as pages show it.
+        self.occurred_on = self.local_date
+        super().save(*args, **kwargs)
 
     @property
     def when(self):

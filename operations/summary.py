@@ -29,6 +29,7 @@ class PointSummary:
     claims: list = field(default_factory=list)
     superseded: list = field(default_factory=list)
     contested: bool = False
+    point: str = ""
 
     @property
     def changed(self):
@@ -63,6 +64,10 @@ class OutcomeSummary(PointSummary):
     def outcomes(self):
         """The distinct outcomes the current claims report, in the order first reported."""
         return list(dict.fromkeys(claim.outcome for claim in self.claims))
+
+
+def outcome_label(name):
+    return f"outcome for {name}"
 
 
 def split_current(claims, superseded_ids):
@@ -110,7 +115,8 @@ class OperationSummary:
             current, superseded = split_current(group, superseded_ids)
             known = {claim.outcome for claim in current} - {Outcome.UNKNOWN}
             self.outcomes[target.pk] = OutcomeSummary(
-                label=f"outcome for {target.name}",
+                point=Claim.Point.OUTCOME,
+                label=outcome_label(target.name),
                 target=target,
                 claims=current,
                 superseded=superseded,
@@ -148,7 +154,11 @@ class OperationSummary:
     def _count(category, label, group, superseded_ids):
         current, superseded = split_current(group, superseded_ids)
         summary = CountSummary(
-            label=label, category=category, claims=current, superseded=superseded
+            point=Claim.Point.CASUALTIES,
+            label=label,
+            category=category,
+            claims=current,
+            superseded=superseded,
         )
         if current:
             summary.low = min(claim.count_low for claim in current)
@@ -164,6 +174,7 @@ class OperationSummary:
             return None
         current, superseded = split_current(group, superseded_ids)
         return PointSummary(
+            point=point,
             label=POINT_LABELS[point],
             claims=current,
             superseded=superseded,

@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "operations",
 ]
 
@@ -133,6 +138,47 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Anonymous reads per client address; scripts with a token are not throttled.
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("OPSDB_ANON_RATE", "300/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": "format",
+    # Errors of nested rows are keyed by their position: {"claims": {"2": {...}}}.
+    "LIST_SERIALIZER_ERRORS_AS_DICT": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OpsDB API",
+    "DESCRIPTION": (
+        "Military operations against ISIS as sources report them: operations, targets, "
+        "persons, organisations, places, sources and every claim with who makes it. "
+        "Reading is open (published records); writing needs an analyst's token."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The interactive docs load their scripts from this server, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a `kind`: each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "OperationKindEnum": "operations.models.OperationKind",
+        "OrganisationKindEnum": "operations.models.Organisation.Kind",
+        "PlaceKindEnum": "operations.models.Place.Kind",
+        "SourceKindEnum": "operations.models.Source.Kind",
+        "AliasKindEnum": "operations.models.PersonAlias.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "operations.api.schema.document_exports_and_errors",
+    ],
+}
 
 LOGGING = {
     "version": 1,

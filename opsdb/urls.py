@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from operations import views
 
 urlpatterns = [
     path("", views.timeline, name="timeline"),
     path("admin/", admin.site.urls),
+    path("api/", include("operations.api.urls")),
 ]

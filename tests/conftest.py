@@ -28,6 +28,16 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with no throttle history (anonymous reads are rate-limited)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def groups(db):
     from operations.groups import setup_groups

@@ -1,0 +1,99 @@
+"""What drf-spectacular cannot see by itself: the exports' bodies and the error responses.
+
+Every status the API really answers is documented, so that a client (and
+schemathesis) can rely on the schema for failures as well as successes.
+"""
+
+ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+# Field errors: {"date_after": ["Give an ISO date: YYYY-MM-DD."]}, nested for nested writes.
+FIELD_ERRORS = {
+    "type": "object",
+    "additionalProperties": True,
+    "example": {"date_after": ["Give an ISO date: YYYY-MM-DD."]},
+}
+FEATURE_COLLECTION = {
+    "type": "object",
+    "description": "An RFC 7946 FeatureCollection; coordinates are [longitude, latitude].",
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "id": {"type": "integer"},
+                    "geometry": {
+                        "type": "object",
+                        "properties": {
+                            "type": {"type": "string", "enum": ["Point"]},
+                            "coordinates": {
+                                "type": "array",
+                                "items": {"type": "number"},
+                                "minItems": 2,
+                                "maxItems": 2,
+                            },
+                        },
+                    },
+                    "properties": {"$ref": "#/components/schemas/OperationList"},
+                },
+            },
+        },
+        "without_coordinates": {
+            "type": "integer",
+            "description": "Matching operations left out because their place has no coordinates.",
+        },
+    },
+    "required": ["type", "features", "without_coordinates"],
+}
+
+ERRORS = {
+    "400": ("The request could not be read: the message names each bad field.", FIELD_ERRORS),
+    "401": ("The token is invalid, or a write came without one.", ERROR),
+    "403": ("The account may not do this (only a reviewer publishes).", ERROR),
+    "404": ("No such record, or one the reader may not see (drafts).", ERROR),
+    "409": ("Other records still refer to this one.", ERROR),
+    "429": ("Too many anonymous requests: retry after Retry-After seconds.", ERROR),
+}
+
+
+def statuses(method, path):
+    """The error statuses an operation of the API can answer."""
+    detail = "{id}" in path
+    codes = ["401", "429"]
+    if method in ("post", "put", "patch") or not detail:
+        codes.append("400")
+    if method != "get":
+        codes.append("403")
+    if detail or method == "get":
+        codes.append("404")
+    if method == "delete":
+        codes.append("409")
+    return sorted(codes)
+
+
+def document_exports_and_errors(result, generator, request, public):
+    for path, methods in result["paths"].items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in methods.items():
+            responses = operation["responses"]
+            content = responses.get("200", {}).get("content", {})
+            if "text/csv" in content:
+                content["text/csv"] = {"schema": {"type": "string", "description": "CSV."}}
+            if "application/geo+json" in content:
+                content["application/geo+json"] = {"schema": FEATURE_COLLECTION}
+            for code in statuses(method, path):
+                description, schema = ERRORS[code]
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": schema}},
+                    },
+                )
+    return result

@@ -1,0 +1,333 @@
+"""The API's resources. Reading is open (published records); writing needs a token."""
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    ProtectedError,
+    RestrictedError,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import permissions, status, viewsets
+from rest_framework.exceptions import APIException
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from .. import filters, models
+from ..groups import sees_drafts, visible
+from . import exports, serializers, writers
+from .pagination import RecordCursorPagination
+from .renderers import EXPORT_FORMATS, CSVRenderer, GeoJSONRenderer
+from .writers import check_status
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("Other records still refer to this one.")
+    default_code = "conflict"
+
+
+def count_of(queryset, field):
+    """A subquery counting the rows of `queryset` whose `field` is the outer record."""
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(total=Count("pk", distinct=True))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class RecordViewSet(viewsets.ModelViewSet):
+    """Read for everyone (published records), write with the model permissions of an account.
+
+    A write answers with the record as a read gives it.
+    """
+
+    model = None
+    list_serializer_class = None
+    detail_serializer_class = None
+    write_serializer_class = None
+    ordering = ("id",)
+    export_name = ""
+
+    pagination_class = RecordCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
+
+    @property
+    def public(self):
+        return not sees_drafts(self.request.user, self.model)
+
+    def get_renderers(self):
+        renderers = [JSONRenderer(), BrowsableAPIRenderer()]
+        if self.action == "list":
+            renderers += [CSVRenderer(), *self.extra_export_renderers()]
+        return renderers
+
+    def extra_export_renderers(self):
+        return []
+
+    def get_queryset(self):
+        return self.with_related(visible(self.model, self.request.user))
+
+    def with_related(self, queryset):
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return self.list_serializer_class
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return self.detail_serializer_class
+
+    def written(self, serializer, status_code):
+        record = self.get_queryset().get(pk=serializer.instance.pk)
+        data = self.detail_serializer_class(record, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return self.written(serializer, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return self.written(serializer, status.HTTP_200_OK)
+
+    def perform_destroy(self, record):
+        if hasattr(record, "status"):
+            check_status(self.request.user, self.model, None, record)
+        try:
+            record.delete()
+        except (ProtectedError, RestrictedError) as error:
+            names = ", ".join(sorted({str(other) for other in error.protected_objects})[:5])
+            raise Conflict(
+                _("Other records still refer to this one: %(names)s.") % {"names": names}
+            ) from None
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "public": self.public}
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # The `ordering` filter's choice, or the resource's order.
+        return queryset if queryset.query.order_by else queryset.order_by(*self.ordering)
+
+    def list(self, request, *args, **kwargs):
+        export = request.accepted_renderer.format
+        if export in EXPORT_FORMATS:
+            return self.export(export, self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def export(self, export, queryset):
+        serializer = self.get_serializer()
+        return exports.csv_response(queryset, serializer, self.export_name)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error is JSON, whatever format the export asked for.
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and renderer and renderer.format in EXPORT_FORMATS:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class OperationViewSet(RecordViewSet):
+    """Operations: list with every filter of the timeline, detail with who says what."""
+
+    model = models.Operation
+    filterset_class = filters.OperationFilterSet
+    list_serializer_class = serializers.OperationListSerializer
+    detail_serializer_class = serializers.OperationDetailSerializer
+    write_serializer_class = writers.OperationWriteSerializer
+    ordering = ("-occurred_at", "-id")
+    export_name = "operations"
+
+    def extra_export_renderers(self):
+        return [GeoJSONRenderer()]
+
+    def with_related(self, queryset):
+        queryset = queryset.with_summary(public=self.public)
+        if self.action != "list":
+            related = visible(models.Operation, self.request.user)
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "links_from",
+                    queryset=models.OperationLink.objects.filter(
+                        to_operation__in=related
+                    ).select_related("to_operation"),
+                ),
+                Prefetch(
+                    "links_to",
+                    queryset=models.OperationLink.objects.filter(
+                        from_operation__in=related
+                    ).select_related("from_operation"),
+                ),
+            )
+        return queryset
+
+    def perform_destroy(self, operation):
+        """A soft delete, as in the admin: a reviewer can restore it there."""
+        check_status(self.request.user, self.model, None, operation)
+        operation.deleted_at = timezone.now()
+        operation.save()
+
+    def export(self, export, queryset):
+        serializer = self.get_serializer()
+        if export == GeoJSONRenderer.format:
+            return exports.geojson_response(queryset, serializer)
+        return exports.csv_response(queryset, serializer, self.export_name, operations=True)
+
+
+class PersonViewSet(RecordViewSet):
+    """Persons: every alias, roles over time, possible identities, operations against them."""
+
+    model = models.Person
+    filterset_class = filters.PersonFilterSet
+    list_serializer_class = serializers.PersonListSerializer
+    detail_serializer_class = serializers.PersonDetailSerializer
+    write_serializer_class = writers.PersonWriteSerializer
+    ordering = ("name", "id")
+    export_name = "persons"
+
+    def with_related(self, queryset):
+        queryset = queryset.prefetch_related("aliases")
+        if self.action == "list":
+            return queryset
+        return queryset.prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=models.Role.objects.select_related("organisation", "source__publisher"),
+            ),
+            Prefetch(
+                "possible_identities_as_first",
+                queryset=models.PossibleIdentity.objects.select_related(
+                    "other", "source__publisher"
+                ),
+            ),
+            Prefetch(
+                "possible_identities_as_second",
+                queryset=models.PossibleIdentity.objects.select_related(
+                    "person", "source__publisher"
+                ),
+            ),
+            Prefetch("targets", queryset=models.Target.objects.select_related("operation")),
+        )
+
+
+class OrganisationViewSet(RecordViewSet):
+    """Organisations: aliases, parent and children, members over time, operations."""
+
+    model = models.Organisation
+    filterset_class = filters.OrganisationFilterSet
+    list_serializer_class = serializers.OrganisationListSerializer
+    detail_serializer_class = serializers.OrganisationDetailSerializer
+    write_serializer_class = writers.OrganisationWriteSerializer
+    ordering = ("name", "id")
+    export_name = "organisations"
+
+    def with_related(self, queryset):
+        queryset = queryset.select_related("parent").prefetch_related("aliases")
+        if self.action == "list":
+            return queryset
+        operations = visible(models.Operation, self.request.user)
+        return queryset.prefetch_related(
+            "children",
+            Prefetch(
+                "roles",
+                queryset=models.Role.objects.select_related(
+                    "person", "source__publisher"
+                ).order_by("started_on", "id"),
+            ),
+        ).annotate(
+            conducted_count=count_of(operations, "forces__organisation"),
+            targeted_count=count_of(operations, "targets__organisation"),
+        )
+
+
+class PlaceViewSet(RecordViewSet):
+    """Places: names, where they are, and how many operations happened there."""
+
+    model = models.Place
+    filterset_class = filters.PlaceFilterSet
+    list_serializer_class = serializers.PlaceListSerializer
+    detail_serializer_class = serializers.PlaceDetailSerializer
+    write_serializer_class = writers.PlaceWriteSerializer
+    ordering = ("name", "id")
+    export_name = "places"
+
+    def with_related(self, queryset):
+        queryset = queryset.prefetch_related("aliases")
+        if self.action == "list":
+            return queryset
+        operations = visible(models.Operation, self.request.user)
+        return queryset.annotate(operation_count=count_of(operations, "place"))
+
+
+class SourceViewSet(RecordViewSet):
+    """Sources: documents with their reliability grade and their claims."""
+
+    model = models.Source
+    filterset_class = filters.SourceFilterSet
+    list_serializer_class = serializers.SourceListSerializer
+    detail_serializer_class = serializers.SourceDetailSerializer
+    write_serializer_class = writers.SourceWriteSerializer
+    export_name = "sources"
+
+    def with_related(self, queryset):
+        queryset = queryset.select_related("publisher")
+        if self.action == "list":
+            return queryset
+        claims = visible_claims(self.request.user)
+        return queryset.annotate(claim_count=count_of(claims, "source"))
+
+
+def visible_claims(user):
+    """Claims on operations the user may read, from sources the user may read."""
+    operations = visible(models.Operation, user)
+    sources = visible(models.Source, user)
+    return models.Claim.objects.filter(operation__in=operations, source__in=sources)
+
+
+class ClaimViewSet(RecordViewSet):
+    """Claims: one source's statement about one point of one operation."""
+
+    model = models.Claim
+    filterset_class = filters.ClaimFilterSet
+    list_serializer_class = serializers.ClaimSerializer
+    detail_serializer_class = serializers.ClaimSerializer
+    write_serializer_class = writers.ClaimWriteSerializer
+    export_name = "claims"
+
+    @property
+    def public(self):
+        return not sees_drafts(self.request.user, models.Operation)
+
+    def get_queryset(self):
+        return (
+            visible_claims(self.request.user)
+            .select_related(
+                "operation",
+                "source__publisher",
+                "target__person",
+                "target__organisation",
+                "place",
+                "supersedes__source",
+            )
+            .prefetch_related("claimed_forces")
+        )
+
+    def perform_destroy(self, claim):
+        check_status(self.request.user, models.Operation, None, claim.operation)
+        super().perform_destroy(claim)
