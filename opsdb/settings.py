@@ -162,6 +162,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Operations are grouped by resource in the docs: operations, persons, ...
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     # The interactive docs load their scripts from this server, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
