@@ -105,6 +105,13 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
+def public_name(record):
+    """The name of a publishable record as readers may see it: a draft's is withheld."""
+    if not record.is_published:
+        return _("a %(kind)s not yet published") % {"kind": record._meta.verbose_name}
+    return str(record)
+
+
 class Publishable(models.Model):
     """A record that analysts draft and reviewers publish."""
 
@@ -1045,9 +1052,7 @@ class Target(models.Model):
     def public_name(self):
         """The name readers may see: a draft person or organisation is not shown yet."""
         record = self.person or self.organisation
-        if record is not None and not record.is_published:
-            return _("a %(kind)s not yet published") % {"kind": record._meta.verbose_name}
-        return self.name
+        return public_name(record) if record is not None else self.name
 
     def clean(self):
         super().clean()

@@ -389,3 +389,33 @@ def test_a_wrong_token_is_a_401():
     response = client.get("/api/v1/operations/")
     assert response.status_code == 401
     assert response.json() == {"detail": "Invalid token."}
+
+
+def test_a_claim_written_on_its_own_marks_its_operation_changed(client, parts):
+    data = created(client, parts)
+    since = client.get(f"/api/v1/operations/{data['id']}/").json()["updated_at"]
+    assert client.get("/api/v1/operations/", {"updated_after": since}).json()["count"] == 0
+    response = client.post(
+        "/api/v1/claims/",
+        {
+            "operation": data["id"],
+            "source": parts["tv"].pk,
+            "point": "kind",
+            "kind": "ground_raid",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    changed = client.get("/api/v1/operations/", {"updated_after": since}).json()
+    assert [item["id"] for item in changed["results"]] == [data["id"]]
+
+
+def test_a_claim_cannot_be_moved_onto_a_published_operation_by_an_analyst(client, parts):
+    data = created(client, parts)
+    claim = claim_on(data, "casualties", "civilians_killed")
+    published = OperationFactory()
+    response = client.patch(
+        f"/api/v1/claims/{claim['id']}/", {"operation": published.pk}, format="json"
+    )
+    assert response.status_code == 403
+    assert not published.claims.exists()

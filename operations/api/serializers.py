@@ -111,7 +111,7 @@ class ForceSerializer(serializers.Serializer):
 
     def get_name(self, force) -> str:
         if is_hidden(force.organisation, self.context):
-            return str(models.Target(organisation=force.organisation).public_name)
+            return str(models.public_name(force.organisation))
         return force.organisation.name
 
 

@@ -331,3 +331,4 @@ class ClaimViewSet(RecordViewSet):
     def perform_destroy(self, claim):
         check_status(self.request.user, models.Operation, None, claim.operation)
         super().perform_destroy(claim)
+        writers.mark_changed(claim.operation_id)

@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import RestrictedError
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -306,21 +307,33 @@ class ClaimWriteSerializer(ClaimFieldsSerializer):
         fields = ["operation", *CLAIM_FIELDS]
 
     def validate(self, data):
-        operation = data.get("operation") or self.instance.operation
-        check_status(self.context["request"].user, models.Operation, None, operation)
+        user = self.context["request"].user
+        operations = {data.get("operation"), self.instance and self.instance.operation}
+        for operation in operations - {None}:
+            check_status(user, models.Operation, None, operation)
         return data
 
     @transaction.atomic
     def create(self, validated_data):
         forces = validated_data.pop("claimed_forces", None)
-        return save_claim(models.Claim(**validated_data), forces)
+        claim = save_claim(models.Claim(**validated_data), forces)
+        mark_changed(claim.operation_id)
+        return claim
 
     @transaction.atomic
     def update(self, instance, validated_data):
         forces = validated_data.pop("claimed_forces", None)
+        before = instance.operation_id
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return save_claim(instance, forces)
+        save_claim(instance, forces)
+        mark_changed(before, instance.operation_id)
+        return instance
+
+
+def mark_changed(*operation_ids):
+    """A claim changed: its operation reads differently, so `updated_after` must find it."""
+    models.Operation.objects.filter(pk__in=operation_ids).update(updated_at=timezone.now())
 
 
 class OperationWriteSerializer(RecordWriteSerializer):
