@@ -4,6 +4,8 @@ A value that cannot be read is an error naming its parameter (a 400 in the
 API), never ignored: a script that asks for `kind=teleport` learns it at once.
 """
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -86,16 +88,22 @@ class BoundingBoxField(forms.CharField):
 class BoundingBoxFilter(django_filters.Filter):
     field_class = BoundingBoxField
 
-    def filter(self, queryset, value):
-        if value is None:
-            return queryset
-        min_lon, min_lat, max_lon, max_lat = value
-        return queryset.filter(
-            place__longitude__gte=min_lon,
-            place__longitude__lte=max_lon,
-            place__latitude__gte=min_lat,
-            place__latitude__lte=max_lat,
-        )
+
+class CountryField(forms.CharField):
+    """An ISO 3166 alpha-2 code, in either case: sy is SY."""
+
+    def to_python(self, value):
+        value = super().to_python(value).upper()
+        if value and value not in COUNTRY_CODES:
+            raise ValidationError(
+                _("%(value)s is not an ISO 3166 alpha-2 country code (such as SY or IQ)."),
+                params={"value": value},
+            )
+        return value
+
+
+class CountryFilter(django_filters.CharFilter):
+    field_class = CountryField
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -133,6 +141,14 @@ class UpdatedAfterField(forms.DateTimeField):
         "invalid": _("Give an ISO date-time, such as 2026-01-31T12:00:00Z."),
     }
 
+    def to_python(self, value):
+        moment = super().to_python(value)
+        try:
+            # In UTC, as the database compares it: the calendar must still hold it.
+            return moment and moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
 
 class IsoDateFilter(django_filters.DateFilter):
     field_class = DateField
@@ -162,14 +178,6 @@ class PublishableFilterSet(django_filters.FilterSet):
         return user is None or not sees_drafts(user, self._meta.model)
 
 
-def country_field_error(value):
-    if value not in COUNTRY_CODES:
-        raise ValidationError(
-            _("%(value)s is not an ISO 3166 alpha-2 country code (such as SY or IQ)."),
-            params={"value": value},
-        )
-
-
 class OperationFilterSet(PublishableFilterSet):
     """Every operation filter of DESIGN.md, under the names scripts rely on."""
 
@@ -177,9 +185,8 @@ class OperationFilterSet(PublishableFilterSet):
         choices=OperationKind.choices,
         help_text=_("Kind of operation; repeat for several (kind=airstrike&kind=drone_strike)."),
     )
-    country = django_filters.CharFilter(
-        field_name="place__country",
-        validators=[country_field_error],
+    country = CountryFilter(
+        method="filter_country",
         help_text=_("ISO 3166 alpha-2 code of the place's country, such as SY."),
     )
     date_after = IsoDateFilter(
@@ -200,9 +207,10 @@ class OperationFilterSet(PublishableFilterSet):
     )
     organisation = RecordFilter(
         model=Organisation,
-        field_name="targets__organisation",
-        distinct=True,
-        help_text=_("Id of a targeted organisation."),
+        method="filter_organisation",
+        help_text=_(
+            "Id of an organisation: operations that targeted it or persons who held a role in it."
+        ),
     )
     person = RecordFilter(
         model=Person,
@@ -232,6 +240,7 @@ class OperationFilterSet(PublishableFilterSet):
         help_text=_("true: some current claim reports civilians killed or wounded."),
     )
     bbox = BoundingBoxFilter(
+        method="filter_bbox",
         help_text=_("Places inside min_lon,min_lat,max_lon,max_lat (WGS 84 degrees)."),
     )
     ordering = django_filters.OrderingFilter(
@@ -242,6 +251,27 @@ class OperationFilterSet(PublishableFilterSet):
     class Meta:
         model = Operation
         fields = []
+
+    def located(self, queryset, **conditions):
+        """Operations whose place meets `conditions`; a draft place keeps its secrets."""
+        places = Place.objects.published() if self.public else Place.objects.all()
+        return queryset.filter(place__in=places.filter(**conditions))
+
+    def filter_country(self, queryset, name, value):
+        return self.located(queryset, country=value)
+
+    def filter_bbox(self, queryset, name, value):
+        min_lon, min_lat, max_lon, max_lat = value
+        return self.located(
+            queryset,
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+        )
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(pk__in=Operation.objects.targeting(value).values("pk"))
 
     def filter_outcome(self, queryset, name, value):
         with_outcome = Operation.objects.filter(targets__outcome=value).values("pk")
@@ -292,7 +322,7 @@ class PersonFilterSet(NamedFilterSet):
 
 class OrganisationFilterSet(NamedFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Organisation.Kind.choices)
-    country = django_filters.CharFilter(validators=[country_field_error])
+    country = CountryFilter()
     parent = RecordFilter(model=Organisation, help_text=_("Id of the parent organisation."))
 
     class Meta:
@@ -302,7 +332,7 @@ class OrganisationFilterSet(NamedFilterSet):
 
 class PlaceFilterSet(NamedFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Place.Kind.choices)
-    country = django_filters.CharFilter(validators=[country_field_error])
+    country = CountryFilter()
 
     class Meta:
         model = Place

@@ -668,6 +668,14 @@ class OperationQuerySet(PublishableQuerySet):
         ).values("pk")
         return self.filter(pk__in=matching)
 
+    def targeting(self, organisation):
+        """Operations whose targets belonged to `organisation` (an id, or an OuterRef):
+        the organisation itself, or persons who held a role in it."""
+        return self.filter(
+            Q(targets__organisation=organisation)
+            | Q(targets__person__roles__organisation=organisation)
+        )
+
     def between(self, start, end):
         """Operations whose stored UTC time falls between two datetimes."""
         return self.filter(occurred_at__gte=start, occurred_at__lt=end)

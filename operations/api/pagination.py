@@ -1,66 +1,166 @@
-"""Cursor pagination: walking 100,000 operations costs no deep offsets."""
+"""Keyset pagination: walking 100,000 operations costs no deep offsets.
 
-from collections import OrderedDict
+DRF's CursorPagination keys on one field and counts an offset through ties
+(many operations share a month-precision date), and its `previous` links
+skip records across such ties (encode/django-rest-framework#7709). Here the
+cursor holds the last record's sort value *and* its id, so every page is one
+indexed range query and no record is skipped or repeated, either way.
+"""
 
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
+import base64
+import binascii
+import json
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+MAX_PAGE_SIZE = 1000
 
-class RecordCursorPagination(CursorPagination):
-    """Pages of `page_size` (at most 1,000) in a stable order, with the total count.
 
-    The order is the view's, or the one the `ordering` filter chose; the id
-    breaks ties so that no record is skipped or repeated between pages.
+def encode(payload):
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def decode(text):
+    padded = text + "=" * (-len(text) % 4)
+    payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), int):
+        raise ValueError("not a cursor")
+    return payload
+
+
+class KeysetPagination(BasePagination):
+    """Pages of `page_size` (default 50, at most 1,000) in the view's order, with the count.
+
+    The order is `(field, id)`: the view's, or the one the `ordering` filter
+    chose, always ending with the id so that it is total.
     """
 
     page_size = 50
+    cursor_query_param = "cursor"
     page_size_query_param = "page_size"
-    max_page_size = 1000
-    ordering = ("id",)
-
-    def get_ordering(self, request, queryset, view):
-        chosen = tuple(queryset.query.order_by) or tuple(getattr(view, "ordering", self.ordering))
-        tie_breaker = "-id" if chosen[0].startswith("-") else "id"
-        if chosen[-1] not in ("id", "-id", "pk", "-pk"):
-            chosen += (tie_breaker,)
-        return chosen
+    invalid_cursor_message = "Invalid cursor"
 
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)
         if value is None:
             return self.page_size
-        if not value.isdigit() or int(value) < 1:
+        if not (value.isascii() and value.isdigit()) or int(value) < 1:
             raise ValidationError(
-                {
-                    self.page_size_query_param: [
-                        f"Give a whole number from 1 to {self.max_page_size}."
-                    ]
-                }
+                {self.page_size_query_param: [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]}
             )
-        return min(int(value), self.max_page_size)
+        return min(int(value), MAX_PAGE_SIZE)
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        ordering = queryset.query.order_by
+        self.key = ordering[0].lstrip("-")
+        self.descending = ordering[0].startswith("-")
+        self.model = queryset.model
         self.count = queryset.count()
-        return super().paginate_queryset(queryset, request, view)
+
+        cursor = self.read_cursor(request)
+        backwards = bool(cursor and cursor.get("back"))
+        page = queryset
+        if cursor:
+            page = page.filter(self.after(cursor, backwards))
+        if backwards:
+            page = page.reverse()
+        try:
+            records = list(page[: self.page_size + 1])
+        except (DjangoValidationError, ValueError, TypeError, OverflowError):
+            raise NotFound(self.invalid_cursor_message) from None
+        more = len(records) > self.page_size
+        records = records[: self.page_size]
+        if backwards:
+            records.reverse()
+        self.records = records
+        # Going forward, more records mean a next page; a cursor means there was a previous one.
+        self.has_next = more if not backwards else bool(records)
+        self.has_previous = bool(cursor) if not backwards else more
+        return records
+
+    def read_cursor(self, request):
+        text = request.query_params.get(self.cursor_query_param)
+        if not text:
+            return None
+        try:
+            cursor = decode(text)
+            field = self.model._meta.get_field(self.key)
+            cursor["value"] = field.to_python(cursor.get("value"))
+        except (ValueError, TypeError, binascii.Error, DjangoValidationError, UnicodeError):
+            raise NotFound(self.invalid_cursor_message) from None
+        return cursor
+
+    def after(self, cursor, backwards):
+        """Records beyond the cursor in the direction of travel."""
+        value, pk = cursor["value"], cursor["id"]
+        later = "lt" if self.descending != backwards else "gt"
+        return Q(**{f"{self.key}__{later}": value}) | Q(**{self.key: value, f"pk__{later}": pk})
+
+    def link(self, record, backwards):
+        value = getattr(record, self.key)
+        payload = {"value": value.isoformat() if hasattr(value, "isoformat") else value}
+        payload |= {"id": record.pk}
+        if backwards:
+            payload["back"] = True
+        query = self.request.query_params.copy()
+        query[self.cursor_query_param] = encode(payload)
+        url = self.request.build_absolute_uri(self.request.path)
+        return f"{url}?{urlencode(sorted(query.lists()), doseq=True)}"
+
+    def get_next_link(self):
+        if not self.has_next or not self.records:
+            return None
+        return self.link(self.records[-1], backwards=False)
+
+    def get_previous_link(self):
+        if not self.has_previous or not self.records:
+            return None
+        return self.link(self.records[0], backwards=True)
 
     def get_paginated_response(self, data):
         return Response(
-            OrderedDict(
-                [
-                    ("count", self.count),
-                    ("next", self.get_next_link()),
-                    ("previous", self.get_previous_link()),
-                    ("results", data),
-                ]
-            )
+            {
+                "count": self.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
         )
 
     def get_paginated_response_schema(self, schema):
-        response = super().get_paginated_response_schema(schema)
-        response["properties"] = {
-            "count": {"type": "integer", "example": 123},
-            **response["properties"],
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "description": "Matching records, all pages."},
+                "next": link,
+                "previous": link,
+                "results": schema,
+            },
         }
-        response["required"] = ["count", "next", "previous", "results"]
-        return response
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where a page starts: take it from `next` or `previous`.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Records per page, 1 to {MAX_PAGE_SIZE} (default 50).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]

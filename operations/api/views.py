@@ -1,7 +1,6 @@
 """The API's resources. Reading is open (published records); writing needs a token."""
 
 from django.db.models import (
-    Count,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -9,7 +8,6 @@ from django.db.models import (
     RestrictedError,
     Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -21,7 +19,7 @@ from rest_framework.response import Response
 from .. import filters, models
 from ..groups import sees_drafts, visible
 from . import exports, serializers, writers
-from .pagination import RecordCursorPagination
+from .pagination import KeysetPagination
 from .renderers import EXPORT_FORMATS, CSVRenderer, GeoJSONRenderer
 from .writers import check_status
 
@@ -32,16 +30,19 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class CountOf(Subquery):
+    """The number of distinct records of a correlated queryset, as a subquery."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        super().__init__(queryset.order_by().values("pk").distinct())
+
+
 def count_of(queryset, field):
-    """A subquery counting the rows of `queryset` whose `field` is the outer record."""
-    counted = (
-        queryset.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(total=Count("pk", distinct=True))
-        .values("total")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    """How many records of `queryset` have the outer record as `field`."""
+    return CountOf(queryset.filter(**{field: OuterRef("pk")}))
 
 
 class RecordViewSet(viewsets.ModelViewSet):
@@ -57,7 +58,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     ordering = ("id",)
     export_name = ""
 
-    pagination_class = RecordCursorPagination
+    pagination_class = KeysetPagination
     filter_backends = [DjangoFilterBackend]
     permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
 
@@ -121,8 +122,12 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        # The `ordering` filter's choice, or the resource's order.
-        return queryset if queryset.query.order_by else queryset.order_by(*self.ordering)
+        # The `ordering` filter's choice, or the resource's; the id makes it total,
+        # the same for pages and exports.
+        key = (queryset.query.order_by or self.ordering)[0]
+        if key.lstrip("-") == "id":
+            return queryset.order_by(key)
+        return queryset.order_by(key, "-id" if key.startswith("-") else "id")
 
     def list(self, request, *args, **kwargs):
         export = request.accepted_renderer.format
@@ -252,7 +257,7 @@ class OrganisationViewSet(RecordViewSet):
             ),
         ).annotate(
             conducted_count=count_of(operations, "forces__organisation"),
-            targeted_count=count_of(operations, "targets__organisation"),
+            targeted_count=CountOf(operations.targeting(OuterRef("pk"))),
         )
 
 
