@@ -617,7 +617,7 @@ class OperationAdmin(PublishableAdmin):
 
     @admin.display(description=_("sources"))
     def source_count(self, obj):
-        return len(obj.claims_summary.sources)
+        return obj.claims_summary.source_count
 
     def unpublished_dependencies(self, obj):
         return obj.unpublished_dependencies()

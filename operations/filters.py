@@ -51,6 +51,7 @@ class RecordField(forms.ModelChoiceField):
         return super().to_python(number)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class RecordFilter(django_filters.ModelChoiceFilter):
     field_class = RecordField
 

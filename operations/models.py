@@ -689,13 +689,17 @@ class OperationQuerySet(PublishableQuerySet):
         """Operations on which some current claim reports civilians killed or wounded."""
         return self.filter(civilian_harm_condition(public=public))
 
-    def with_summary(self, *, public=False):
+    def with_summary(self, *, public=False, claim_details=True):
         """Everything `Operation.claims_summary` and a list page need, in a fixed
         number of queries. With `public`, claims from draft sources are left out,
-        so that readers' figures rest on published sources only."""
-        claims = Claim.objects.select_related(
-            "source__publisher", "target__person", "target__organisation", "place"
-        ).prefetch_related("claimed_forces")
+        so that readers' figures rest on published sources only. Without
+        `claim_details`, claims come without their sources, targets and places:
+        enough for figures and verdicts, and much lighter for long lists."""
+        claims = Claim.objects.prefetch_related("claimed_forces")
+        if claim_details:
+            claims = claims.select_related(
+                "source__publisher", "target__person", "target__organisation", "place"
+            )
         if public:
             claims = claims.filter(source__status=Status.PUBLISHED)
         return self.select_related("place").prefetch_related(

@@ -32,6 +32,11 @@ class PointSummary:
     point: str = ""
 
     @property
+    def public_label(self):
+        """The label as readers may see it (a draft target is not named)."""
+        return self.label
+
+    @property
     def changed(self):
         """Whether a later report corrected an earlier one on this point."""
         return bool(self.superseded)
@@ -59,6 +64,10 @@ class CountSummary(PointSummary):
 @dataclass
 class OutcomeSummary(PointSummary):
     target: Target | None = None
+
+    @property
+    def public_label(self):
+        return outcome_label(self.target.public_name)
 
     @property
     def outcomes(self):
@@ -211,6 +220,10 @@ class OperationSummary:
     @property
     def sources(self):
         return list(dict.fromkeys(claim.source for claim in self.claims))
+
+    @property
+    def source_count(self):
+        return len({claim.source_id for claim in self.claims})
 
 
 def last_known_outcome(person):

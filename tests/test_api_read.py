@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 
 import pytest
 from django.core.management import call_command
@@ -366,3 +367,25 @@ def test_person_and_organisation_details_cost_the_same_for_few_and_many_rows(dem
         OrganisationFactory(parent=isis)
     assert queries_of(f"/api/v1/persons/{person.pk}/") == person_queries
     assert queries_of(f"/api/v1/organisations/{isis.pk}/") == organisation_queries
+
+
+def resident_memory():
+    """This process's resident set size in bytes (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_a_20000_operation_csv_export_streams_in_flat_memory():
+    call_command("generate_operations", count=20_000, seed=8, stdout=io.StringIO())
+    response = api_client().get("/api/v1/operations/", {"format": "csv"})
+    assert response.streaming
+    lines = iter(response.streaming_content)
+    rows = 0
+    for _ in range(2_001):
+        next(lines)
+    early = resident_memory()
+    rows = 2_000 + sum(1 for _ in lines)
+    grown = resident_memory() - early
+    assert rows == 20_000
+    # Ten times the rows; the memory of a few batches at most, not of 18,000 rows.
+    assert grown < 40 * 2**20, f"grew by {grown / 2**20:.0f} MB"

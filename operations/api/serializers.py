@@ -5,6 +5,7 @@ a published one refers to as null, with a neutral name where one is needed,
 so that nothing of a draft leaks through a nested field.
 """
 
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -12,7 +13,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import models
-from ..summary import outcome_label
 
 
 def is_hidden(record, context):
@@ -117,10 +117,7 @@ class ForceSerializer(serializers.Serializer):
 
 def point_label(point, context):
     """A point's label, naming a target as the reader may see it."""
-    target = getattr(point, "target", None)
-    if target is not None and context.get("public", True):
-        return outcome_label(target.public_name)
-    return point.label
+    return point.public_label if context.get("public", True) else point.label
 
 
 class CountSummarySerializer(serializers.Serializer):
@@ -319,10 +316,18 @@ class OperationListSerializer(serializers.Serializer):
         place = self.visible_place(operation)
         return place.country if place else None
 
+    @cached_property
+    def place_serializer(self):
+        return PlaceRefSerializer(context=self.context)
+
+    @cached_property
+    def count_serializer(self):
+        return CountSummarySerializer(context=self.context)
+
     @extend_schema_field(PlaceRefSerializer(allow_null=True))
     def get_place(self, operation):
         place = self.visible_place(operation)
-        return PlaceRefSerializer(place, context=self.context).data if place else None
+        return self.place_serializer.to_representation(place) if place else None
 
     def get_where(self, operation) -> str:
         return operation.where if self.visible_place(operation) else ""
@@ -331,7 +336,8 @@ class OperationListSerializer(serializers.Serializer):
     def get_casualties(self, operation):
         casualties = operation.claims_summary.casualties
         return {
-            category: CountSummarySerializer(point).data for category, point in casualties.items()
+            category: self.count_serializer.to_representation(point)
+            for category, point in casualties.items()
         }
 
     def get_contested(self, operation) -> bool:
@@ -341,7 +347,7 @@ class OperationListSerializer(serializers.Serializer):
         return operation.claims_summary.civilian_harm
 
     def get_source_count(self, operation) -> int:
-        return len(operation.claims_summary.sources)
+        return operation.claims_summary.source_count
 
 
 class OperationDetailSerializer(OperationListSerializer):

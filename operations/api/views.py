@@ -163,7 +163,8 @@ class OperationViewSet(RecordViewSet):
         return [GeoJSONRenderer()]
 
     def with_related(self, queryset):
-        queryset = queryset.with_summary(public=self.public)
+        details = self.action != "list"
+        queryset = queryset.with_summary(public=self.public, claim_details=details)
         if self.action != "list":
             related = visible(models.Operation, self.request.user)
             queryset = queryset.prefetch_related(

@@ -1,0 +1,67 @@
+"""Server time of typical API requests on the configured database, for the notes.
+
+    python manage.py generate_operations --count 10000 --seed 1
+    python manage.py benchmark_api --runs 9
+
+Requests go through Django's full stack in this process (no network), so the
+figures are server time. Machines are noisy: compare figures of one run.
+"""
+
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from operations.models import Operation
+
+
+def requests():
+    busiest = Operation.objects.published().order_by("-id").values_list("pk", flat=True).first()
+    filtered = "country=SY&date_after=2016-01-01&date_before=2024-12-31"
+    return [
+        ("list of 100, country and dates", f"/api/v1/operations/?{filtered}&page_size=100"),
+        ("list of 10, country and dates", f"/api/v1/operations/?{filtered}&page_size=10"),
+        ("operation detail", f"/api/v1/operations/{busiest}/"),
+        ("q by a name alias", "/api/v1/operations/?q=Qurashi&page_size=100"),
+        ("bbox", "/api/v1/operations/?bbox=38,35,41,37&page_size=100"),
+        ("contested", "/api/v1/operations/?contested=true&page_size=100"),
+    ]
+
+
+class Command(BaseCommand):
+    help = "Median server time and query count of typical API requests."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=9)
+        parser.add_argument("--export", action="store_true", help="Also time the CSV export.")
+
+    def handle(self, *args, runs, export, **options):
+        # An anonymous reader, as the public is; OPSDB_ANON_RATE must allow the runs.
+        client = Client()
+        total = Operation.objects.published().count()
+        self.stdout.write(f"{total} published operations on {connection.vendor}")
+        for label, url in requests():
+            client.get(url)
+            timings = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append(time.perf_counter() - start)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            self.stdout.write(
+                f"{label:34} median {statistics.median(timings) * 1000:7.1f} ms"
+                f"  min {min(timings) * 1000:7.1f} ms  {len(queries)} queries"
+            )
+        if export:
+            start = time.perf_counter()
+            response = client.get("/api/v1/operations/", {"format": "csv"})
+            rows = sum(1 for _ in response.streaming_content) - 1
+            seconds = time.perf_counter() - start
+            self.stdout.write(
+                f"CSV export of {rows} rows: {seconds:.1f} s, {rows / seconds:.0f} rows/s"
+            )
