@@ -90,6 +90,17 @@ class BoundingBoxFilter(django_filters.Filter):
     field_class = BoundingBoxField
 
 
+class AnyOfField(django_filters.fields.MultipleChoiceField):
+    """Values to match any of; an empty one (`kind=`, from a form) is no value."""
+
+    def clean(self, value):
+        return super().clean([item for item in value or [] if item != ""])
+
+
+class AnyOfFilter(django_filters.MultipleChoiceFilter):
+    field_class = AnyOfField
+
+
 class CountryField(forms.CharField):
     """An ISO 3166 alpha-2 code, in either case: sy is SY."""
 
@@ -179,10 +190,30 @@ class PublishableFilterSet(django_filters.FilterSet):
         return user is None or not sees_drafts(user, self._meta.model)
 
 
+class SearchField(forms.CharField):
+    """Free text of a few words: each word is a condition on every name key."""
+
+    max_words = 12
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=200, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value.split()) > self.max_words:
+            raise ValidationError(
+                _("Search with at most %(count)s words."), params={"count": self.max_words}
+            )
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 class OperationFilterSet(PublishableFilterSet):
     """Every operation filter of DESIGN.md, under the names scripts rely on."""
 
-    kind = django_filters.MultipleChoiceFilter(
+    kind = AnyOfFilter(
         choices=OperationKind.choices,
         help_text=_("Kind of operation; repeat for several (kind=airstrike&kind=drone_strike)."),
     )
@@ -225,7 +256,7 @@ class OperationFilterSet(PublishableFilterSet):
         help_text=_("Operations with a target of this reported outcome."),
     )
     place = RecordFilter(model=Place, help_text=_("Id of the place."))
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         method="filter_q",
         help_text=_(
             "Free text over titles, summaries and the names and aliases of targets, "
@@ -244,9 +275,10 @@ class OperationFilterSet(PublishableFilterSet):
         method="filter_bbox",
         help_text=_("Places inside min_lon,min_lat,max_lon,max_lat (WGS 84 degrees)."),
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(("occurred_at", "date"),),
-        help_text=_("date (oldest first) or -date (newest first, the default)."),
+    ordering = django_filters.ChoiceFilter(
+        choices=(("-date", _("newest first")), ("date", _("oldest first"))),
+        method="filter_ordering",
+        help_text=_("-date (newest first, the default) or date (oldest first)."),
     )
 
     class Meta:
@@ -272,7 +304,11 @@ class OperationFilterSet(PublishableFilterSet):
         )
 
     def filter_organisation(self, queryset, name, value):
-        return queryset.filter(pk__in=Operation.objects.targeting(value).values("pk"))
+        targeting = Operation.objects.targeting(value, public=self.public)
+        return queryset.filter(pk__in=targeting.values("pk"))
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(value.replace("date", "occurred_at"))
 
     def filter_outcome(self, queryset, name, value):
         with_outcome = Operation.objects.filter(targets__outcome=value).values("pk")
@@ -282,16 +318,12 @@ class OperationFilterSet(PublishableFilterSet):
         return queryset.search(value, public=self.public)
 
     def filter_contested(self, queryset, name, value):
-        if value is None:
-            return queryset
         contested = Operation.objects.contested(public=self.public).values("pk")
         if value:
             return queryset.filter(pk__in=contested)
         return queryset.exclude(pk__in=contested)
 
     def filter_civilian_harm(self, queryset, name, value):
-        if value is None:
-            return queryset
         harmed = Operation.objects.civilian_harm(public=self.public).values("pk")
         if value:
             return queryset.filter(pk__in=harmed)
@@ -299,7 +331,7 @@ class OperationFilterSet(PublishableFilterSet):
 
 
 class NamedFilterSet(PublishableFilterSet):
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         method="filter_q",
         help_text=_("A name or alias, folding transliterations (Qurashi finds al-Qurayshi)."),
     )
@@ -322,7 +354,7 @@ class PersonFilterSet(NamedFilterSet):
 
 
 class OrganisationFilterSet(NamedFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=Organisation.Kind.choices)
+    kind = AnyOfFilter(choices=Organisation.Kind.choices)
     country = CountryFilter()
     parent = RecordFilter(model=Organisation, help_text=_("Id of the parent organisation."))
 
@@ -332,7 +364,7 @@ class OrganisationFilterSet(NamedFilterSet):
 
 
 class PlaceFilterSet(NamedFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=Place.Kind.choices)
+    kind = AnyOfFilter(choices=Place.Kind.choices)
     country = CountryFilter()
 
     class Meta:
@@ -341,9 +373,9 @@ class PlaceFilterSet(NamedFilterSet):
 
 
 class SourceFilterSet(PublishableFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices)
+    kind = AnyOfFilter(choices=Source.Kind.choices)
     publisher = RecordFilter(model=Organisation, help_text=_("Id of the publisher."))
-    reliability = django_filters.MultipleChoiceFilter(choices=Source.Reliability.choices)
+    reliability = AnyOfFilter(choices=Source.Reliability.choices)
     published_after = IsoDateFilter(field_name="published_on", lookup_expr="gte")
     published_before = IsoDateFilter(field_name="published_on", lookup_expr="lte")
     url = django_filters.CharFilter(
@@ -361,8 +393,8 @@ class SourceFilterSet(PublishableFilterSet):
 class ClaimFilterSet(django_filters.FilterSet):
     operation = RecordFilter(model=Operation, help_text=_("Id of the operation."))
     source = RecordFilter(model=Source, help_text=_("Id of the source."))
-    point = django_filters.MultipleChoiceFilter(choices=Claim.Point.choices)
-    category = django_filters.MultipleChoiceFilter(choices=Claim.Category.choices)
+    point = AnyOfFilter(choices=Claim.Point.choices)
+    category = AnyOfFilter(choices=Claim.Category.choices)
     updated_after = UpdatedAfterFilter(field_name="updated_at", lookup_expr="gt")
 
     class Meta:

@@ -108,7 +108,9 @@ class PublishableQuerySet(models.QuerySet):
 def public_name(record):
     """The name of a publishable record as readers may see it: a draft's is withheld."""
     if not record.is_published:
-        return _("a %(kind)s not yet published") % {"kind": record._meta.verbose_name}
+        kind = str(record._meta.verbose_name)
+        article = "an" if kind[0] in "aeiou" else "a"
+        return _("%(article)s %(kind)s not yet published") % {"article": article, "kind": kind}
     return str(record)
 
 
@@ -668,13 +670,14 @@ class OperationQuerySet(PublishableQuerySet):
         ).values("pk")
         return self.filter(pk__in=matching)
 
-    def targeting(self, organisation):
+    def targeting(self, organisation, *, public=False):
         """Operations whose targets belonged to `organisation` (an id, or an OuterRef):
-        the organisation itself, or persons who held a role in it."""
-        return self.filter(
-            Q(targets__organisation=organisation)
-            | Q(targets__person__roles__organisation=organisation)
-        )
+        the organisation itself, or persons who held a role in it. With `public`, a
+        draft person's roles do not count (they would tell who the person is)."""
+        members = Q(targets__person__roles__organisation=organisation)
+        if public:
+            members &= Q(targets__person__status=Status.PUBLISHED)
+        return self.filter(Q(targets__organisation=organisation) | members)
 
     def between(self, start, end):
         """Operations whose stored UTC time falls between two datetimes."""
@@ -907,6 +910,11 @@ class Operation(Publishable):
         return text
 
     @property
+    def public_where(self):
+        """`where`, unless the place is a draft that readers may not see yet."""
+        return self.where if self.place is None or self.place.is_published else ""
+
+    @property
     def where(self):
         """ "near Qamishli", "northern Syria": the place as precisely as known."""
         if self.place is None:
@@ -964,6 +972,10 @@ class OperationForce(models.Model):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def public_name(self):
+        return public_name(self.organisation)
 
 
 class OperationLink(models.Model):
@@ -1233,18 +1245,24 @@ class Claim(models.Model):
     @property
     def statement(self):
         """What the claim says, in a few words."""
+        return self.describe()
+
+    def describe(self, *, public=False):
+        """The statement; with `public`, draft records it names are not named."""
         if self.point == self.Point.OUTCOME:
-            return f"{self.target} {self.get_outcome_display()}"
+            target = self.target.public_name if public else self.target
+            return f"{target} {self.get_outcome_display()}"
         if self.point == self.Point.CASUALTIES:
             return f"{self.count_range} {self.get_category_display()}"
         if self.point == self.Point.TIME:
             return self.when
         if self.point == self.Point.PLACE:
             near = "near " if self.location_precision == LocationPrecision.NEAR else ""
-            return f"at {near}{self.place}"
+            return f"at {near}{public_name(self.place) if public else self.place}"
         if self.point == self.Point.KIND:
             return self.get_kind_display()
-        return "by " + ", ".join(str(force) for force in self.claimed_forces.all())
+        forces = self.claimed_forces.all()
+        return "by " + ", ".join(str(public_name(force) if public else force) for force in forces)
 
     @property
     def count_range(self):

@@ -1,5 +1,7 @@
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from .models import Operation
 
@@ -11,3 +13,10 @@ def timeline(request):
     operations = Operation.objects.published().with_summary(public=True, claim_details=False)
     page = Paginator(operations, OPERATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "operations/timeline.html", {"page": page})
+
+
+def page_not_found(request, exception):
+    """A 404 in the API's language for API addresses, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -149,8 +149,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("OPSDB_ANON_RATE", "300/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "URL_FORMAT_OVERRIDE": "format",
-    # Errors of nested rows are keyed by their position: {"claims": {"2": {...}}}.
-    "LIST_SERIALIZER_ERRORS_AS_DICT": True,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Clients are told apart by address: behind N proxies, the Nth address from the
+    # right of X-Forwarded-For; with 0, the connection's own (a header can be forged).
+    "NUM_PROXIES": int(os.environ.get("OPSDB_NUM_PROXIES", "0")),
 }
 
 SPECTACULAR_SETTINGS = {

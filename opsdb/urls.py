@@ -8,3 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("operations.api.urls")),
 ]
+
+handler404 = views.page_not_found

@@ -344,3 +344,41 @@ def test_anonymous_reads_are_throttled_with_retry_after(analyst, monkeypatch):
     assert int(refused["Retry-After"]) > 0
     assert "throttled" in refused.json()["detail"].lower()
     assert api_client(analyst).get("/api/v1/places/").status_code == 200
+
+
+def test_a_claims_statement_does_not_name_draft_places_or_forces():
+    operation = OperationFactory()
+    source = SourceFactory()
+    models.Claim.objects.create(
+        operation=operation,
+        source=source,
+        point="place",
+        place=PlaceFactory(name="Hidden hamlet", status=DRAFT),
+        location_precision="near",
+    )
+    forces = models.Claim.objects.create(operation=operation, source=source, point="forces")
+    forces.claimed_forces.add(OrganisationFactory(name="Secret unit", status=DRAFT))
+    for url in (f"/api/v1/operations/{operation.pk}/", "/api/v1/claims/"):
+        assert_no_secret(body(api_client().get(url)))
+    assert_no_secret(body(api_client().get("/api/v1/claims/", {"format": "csv"})))
+    statements = {
+        claim["statement"] for claim in api_client().get("/api/v1/claims/").json()["results"]
+    }
+    assert statements == {
+        "at near a place not yet published",
+        "by an organisation not yet published",
+    }
+
+
+def test_a_draft_persons_roles_do_not_tie_operations_to_an_organisation():
+    isis = OrganisationFactory(name="Islamic State")
+    hidden = PersonFactory(status=DRAFT)
+    models.Role.objects.create(person=hidden, organisation=isis, title="courier")
+    TargetFactory(person=hidden)
+    assert api_client().get("/api/v1/operations/", {"organisation": isis.pk}).json()["count"] == 0
+    detail = api_client().get(f"/api/v1/organisations/{isis.pk}/").json()
+    assert detail["operations_targeted"]["count"] == 0
+
+
+def test_a_draft_place_stays_out_of_the_timeline(published_with_drafts_inside, client):
+    assert_no_secret(client.get("/").content.decode())

@@ -64,6 +64,7 @@ def test_an_operation_detail_gives_everything_without_a_second_request(demo):
     assert data["location_precision"] == "region"
     assert data["forces"] == [
         {
+            "id": data["forces"][0]["id"],
             "organisation": {
                 "id": data["forces"][0]["organisation"]["id"],
                 "url": data["forces"][0]["organisation"]["url"],
@@ -389,3 +390,60 @@ def test_a_20000_operation_csv_export_streams_in_flat_memory():
     assert rows == 20_000
     # Ten times the rows; the memory of a few batches at most, not of 18,000 rows.
     assert grown < 40 * 2**20, f"grew by {grown / 2**20:.0f} MB"
+
+
+def test_a_misspelt_parameter_is_a_400_naming_it():
+    response = api_client().get("/api/v1/operations/", {"contsted": "true"})
+    assert response.status_code == 400
+    assert "Unknown parameter" in response.json()["contsted"][0]
+    assert "contested" in response.json()["contsted"][0]
+
+
+def test_a_detail_ignores_list_filters():
+    operation = OperationFactory(kind="airstrike")
+    for params in ({"kind": "drone_strike"}, {"kind": "teleport"}):
+        response = api_client().get(f"/api/v1/operations/{operation.pk}/", params)
+        assert response.status_code == 200
+
+
+def test_a_cursor_without_a_position_is_a_404():
+    OperationFactory()
+    response = api_client().get("/api/v1/operations/", {"cursor": "eyJpZCI6IDF9"})
+    assert response.status_code == 404
+
+
+def test_a_search_of_too_many_words_is_a_400():
+    response = api_client().get("/api/v1/operations/", {"q": " ".join(["ab"] * 300)})
+    assert response.status_code == 400
+    assert response.json()["q"] == ["Search with at most 12 words."]
+    response = api_client().get("/api/v1/persons/", {"q": "a" * 5000})
+    assert response.status_code == 400
+
+
+def test_csv_references_carry_their_ids_and_formulas_stay_text(demo):
+    OperationFactory(title='=HYPERLINK("http://evil.example")')
+    rows = list(csv.DictReader(io.StringIO(body(api_client().get("/api/v1/claims/?format=csv")))))
+    claim = models.Claim.objects.get(pk=rows[0]["id"])
+    assert rows[0]["operation_id"] == str(claim.operation_id)
+    assert rows[0]["source_id"] == str(claim.source_id)
+    operations = body(api_client().get("/api/v1/operations/?format=csv"))
+    assert "'=HYPERLINK" in operations
+
+
+def test_an_api_address_that_matches_no_route_is_a_json_404():
+    response = api_client().get("/api/v1/claims/2.8e-142/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_ordering_other_than_date_is_a_400():
+    for value in (",", "title", "date,-date"):
+        response = api_client().get("/api/v1/operations/", {"ordering": value})
+        assert response.status_code == 400, value
+        assert "ordering" in response.json()
+
+
+def test_empty_filter_values_filter_nothing_as_a_submitted_form_sends_them():
+    OperationFactory.create_batch(2)
+    response = api_client().get("/api/v1/operations/", {"kind": "", "country": "", "q": ""})
+    assert response.json()["count"] == 2

@@ -148,8 +148,8 @@ def test_a_nested_create_with_one_bad_claim_writes_nothing_at_all(client, parts)
         ({"occurred_at": "2022-10-05T23:30:00+03:00"}, "occurred_at", "more precise than"),
         ({"local_time_zone": "Mars/Olympus"}, "local_time_zone", "not an IANA time zone"),
         ({"kind": "teleport"}, "kind", "is not a valid choice"),
-        ({"place": 10**25}, "place", "does not exist"),
-        ({"place": "abc"}, "place", "does not exist"),
+        ({"place": 10**25}, "place", "No record with id"),
+        ({"place": "abc"}, "place", "No record with id"),
         ({"title": ""}, "title", "may not be blank"),
     ],
 )
@@ -165,7 +165,7 @@ def test_bad_operation_fields_are_a_400_naming_the_field(client, parts, change, 
     "nested,position,message",
     [
         ("targets", {"description": ""}, "exactly one of"),
-        ("forces", {"organisation": 10**6}, "does not exist"),
+        ("forces", {"organisation": 10**6}, "No record with id"),
         ("claims", {"target_index": 7}, "No target at that position"),
         ("claims", {"category": ""}, "needs this field"),
         ("claims", {"quote": "x" * 1001}, "no more than 1000 characters"),
@@ -246,7 +246,7 @@ def test_removing_a_target_that_claims_refer_to_is_refused(client, parts):
         format="json",
     )
     assert response.status_code == 400
-    assert "Claims still refer to the target" in str(response.json()["targets"])
+    assert "Claims still refer to" in str(response.json()["targets"])
     assert models.Target.objects.filter(operation_id=data["id"]).count() == 2
 
 
@@ -410,12 +410,91 @@ def test_a_claim_written_on_its_own_marks_its_operation_changed(client, parts):
     assert [item["id"] for item in changed["results"]] == [data["id"]]
 
 
-def test_a_claim_cannot_be_moved_onto_a_published_operation_by_an_analyst(client, parts):
+@pytest.mark.parametrize("status", ["draft", "published"])
+def test_a_claim_stays_on_its_operation(client, parts, status):
     data = created(client, parts)
     claim = claim_on(data, "casualties", "civilians_killed")
-    published = OperationFactory()
-    response = client.patch(
-        f"/api/v1/claims/{claim['id']}/", {"operation": published.pk}, format="json"
+    other = OperationFactory(status=status)
+    response = client.patch(f"/api/v1/claims/{claim['id']}/", {"operation": other.pk})
+    assert response.status_code == 400
+    assert "stays on its operation" in response.json()["operation"][0]
+    assert not other.claims.exists()
+
+
+def test_only_a_claim_about_the_forces_names_forces(client, parts):
+    data = created(client, parts)
+    base = {"operation": data["id"], "source": parts["tv"].pk}
+    casualties = {"point": "casualties", "category": "detained", "count_low": 2}
+    response = client.post(
+        "/api/v1/claims/", {**base, **casualties, "claimed_forces": [parts["force"].pk]}
     )
-    assert response.status_code == 403
-    assert not published.claims.exists()
+    assert response.status_code == 400
+    assert "Only a claim about the conducting forces" in str(response.json())
+    response = client.post("/api/v1/claims/", {**base, "point": "forces"}, format="json")
+    assert response.status_code == 400
+    forces = {**base, "point": "forces", "claimed_forces": [parts["force"].pk]}
+    assert client.post("/api/v1/claims/", forces, format="json").status_code == 201
+
+
+def test_leaving_out_a_corrected_claim_is_a_400_not_a_500(client, parts):
+    data = created(client, parts)
+    earlier = claim_on(data, "casualties", "civilians_killed")
+    correction = client.post(
+        "/api/v1/claims/",
+        {
+            "operation": data["id"],
+            "source": parts["centcom"].pk,
+            "point": "casualties",
+            "category": "civilians_killed",
+            "count_low": 1,
+            "supersedes": earlier["id"],
+        },
+        format="json",
+    ).json()
+    response = client.patch(
+        f"/api/v1/operations/{data['id']}/",
+        {"claims": [{"id": correction["id"]}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Claims still refer to" in str(response.json()["claims"])
+    assert models.Claim.objects.filter(pk=earlier["id"]).exists()
+
+
+def test_a_force_sent_again_without_its_id_is_the_same_force(client, parts):
+    data = created(client, parts)
+    response = client.patch(
+        f"/api/v1/operations/{data['id']}/",
+        {
+            "forces": [
+                {"organisation": parts["force"].pk, "role": "partner"},
+                {"organisation": OrganisationFactory(name="SDF").pk, "role": "lead"},
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    forces = {force["name"]: force for force in response.json()["forces"]}
+    assert forces["CENTCOM"]["role"] == "partner"
+    assert forces["CENTCOM"]["id"] == data["forces"][0]["id"]
+    assert forces["SDF"]["role"] == "lead"
+
+
+def test_an_impossible_time_is_a_400(client, parts):
+    response = client.post(
+        "/api/v1/operations/", raid(parts, occurred_at="2024-01-01T12:99:00Z"), format="json"
+    )
+    assert response.status_code == 400
+    assert "occurred_at" in response.json()
+
+
+def test_a_number_is_not_a_name(client):
+    response = client.post("/api/v1/persons/", {"name": 0}, format="json")
+    assert response.status_code == 400
+    assert response.json()["name"] == ["Not a valid string."]
+
+
+def test_writes_take_json_only(client):
+    response = client.post("/api/v1/persons/", {"name": "Someone"}, format="multipart")
+    assert response.status_code == 415
+    assert not models.Person.objects.exists()

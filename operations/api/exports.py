@@ -9,6 +9,8 @@ import csv
 import json
 
 from django.http import StreamingHttpResponse
+from rest_framework import serializers
+from rest_framework.utils.encoders import JSONEncoder
 
 from ..models import Claim
 
@@ -26,10 +28,16 @@ def records(queryset):
     return queryset.iterator(chunk_size=BATCH)
 
 
+# A cell starting with these is a formula to a spreadsheet: a quote keeps it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def cell(value):
     """A nested value as a spreadsheet cell: references by name, lists joined."""
     if value is None:
         return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     if isinstance(value, dict):
         return value.get("name") or value.get("title") or value.get("id") or ""
     if isinstance(value, list):
@@ -40,7 +48,23 @@ def cell(value):
 
 
 def flat_row(data):
-    return {key: cell(value) for key, value in data.items()}
+    """A record as cells; a reference also gives its id, so that exports can be joined."""
+    row = {}
+    for key, value in data.items():
+        row[key] = cell(value)
+        if isinstance(value, dict) and "id" in value:
+            row[f"{key}_id"] = value["id"]
+    return row
+
+
+def columns(serializer):
+    """The serializer's fields, each reference followed by its id column."""
+    names = []
+    for name, field in serializer.fields.items():
+        names.append(name)
+        if isinstance(field, serializers.Serializer) and "id" in field.fields:
+            names.append(f"{name}_id")
+    return names
 
 
 CASUALTY_COLUMNS = [
@@ -70,7 +94,7 @@ def flat_operation(data):
 
 
 def csv_response(queryset, serializer, filename, *, operations=False):
-    fields = list(serializer.fields)
+    fields = columns(serializer)
     if operations:
         fields = [field for field in fields if field not in ("place", "casualties", "targets")]
         fields += ["place", "place_id", "latitude", "longitude", "targets", *CASUALTY_COLUMNS]
@@ -109,7 +133,7 @@ def geojson_response(queryset, serializer):
                 },
                 "properties": properties,
             }
-            yield separator + json.dumps(feature, ensure_ascii=False)
+            yield separator + json.dumps(feature, ensure_ascii=False, cls=JSONEncoder)
             separator = ","
         yield f'], "without_coordinates": {without_coordinates}}}'
 

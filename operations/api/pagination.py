@@ -30,6 +30,8 @@ def decode(text):
     payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
     if not isinstance(payload, dict) or not isinstance(payload.get("id"), int):
         raise ValueError("not a cursor")
+    if payload.get("value") is None:
+        raise ValueError("a cursor without a position")
     return payload
 
 

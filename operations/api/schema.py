@@ -4,6 +4,18 @@ Every status the API really answers is documented, so that a client (and
 schemathesis) can rely on the schema for failures as well as successes.
 """
 
+from drf_spectacular.openapi import AutoSchema
+
+
+class RecordSchema(AutoSchema):
+    """A write answers with the record as a read gives it, not with what was sent."""
+
+    def get_response_serializers(self):
+        if self.view.action in ("create", "update", "partial_update"):
+            return self.view.detail_serializer_class
+        return super().get_response_serializers()
+
+
 ERROR = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -55,10 +67,14 @@ ERRORS = {
     "400": ("The request could not be read: the message names each bad field.", FIELD_ERRORS),
     "401": ("The token is invalid, or a write came without one.", ERROR),
     "403": ("The account may not do this (only a reviewer publishes).", ERROR),
-    "404": ("No such record, or one the reader may not see (drafts).", ERROR),
+    "404": ("No such record (or a draft), a bad cursor, or an unknown format.", ERROR),
     "409": ("Other records still refer to this one.", ERROR),
+    "415": ("The body is not JSON: writes take application/json.", ERROR),
     "429": ("Too many anonymous requests: retry after Retry-After seconds.", ERROR),
 }
+
+
+PAGE_PARAMETERS = {"cursor", "page_size"}
 
 
 def statuses(method, path):
@@ -67,10 +83,12 @@ def statuses(method, path):
     codes = ["401", "429"]
     if method in ("post", "put", "patch") or not detail:
         codes.append("400")
+    if method in ("post", "put", "patch"):
+        codes.append("415")
     if method != "get":
         codes.append("403")
-    if detail or method == "get":
-        codes.append("404")
+    # A detail that is not there, a bad cursor, or a `format` that no renderer has.
+    codes.append("404")
     if method == "delete":
         codes.append("409")
     return sorted(codes)
@@ -87,6 +105,13 @@ def document_exports_and_errors(result, generator, request, public):
                 content["text/csv"] = {"schema": {"type": "string", "description": "CSV."}}
             if "application/geo+json" in content:
                 content["application/geo+json"] = {"schema": FEATURE_COLLECTION}
+            if method == "get":
+                # Reading needs no account: anonymous is one of the ways in.
+                operation.setdefault("security", []).append({})
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and parameter["name"] not in PAGE_PARAMETERS:
+                    # An empty value is no filter, as a submitted HTML form sends it.
+                    parameter["allowEmptyValue"] = True
             for code in statuses(method, path):
                 description, schema = ERRORS[code]
                 responses.setdefault(

@@ -12,8 +12,6 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import models
-
 
 def is_hidden(record, context):
     return record is not None and context.get("public", True) and not record.is_published
@@ -105,19 +103,18 @@ def linked_count(count, list_name, context, **query):
 
 
 class ForceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
     name = serializers.SerializerMethodField()
     role = serializers.CharField(read_only=True)
 
     def get_name(self, force) -> str:
-        if is_hidden(force.organisation, self.context):
-            return str(models.public_name(force.organisation))
-        return force.organisation.name
+        return str(force.public_name if self.context.get("public", True) else force.organisation)
 
 
 def point_label(point, context):
     """A point's label, naming a target as the reader may see it."""
-    return point.public_label if context.get("public", True) else point.label
+    return str(point.public_label if context.get("public", True) else point.label)
 
 
 class CountSummarySerializer(serializers.Serializer):
@@ -191,7 +188,7 @@ class TargetBriefSerializer(TargetSerializer):
     """What a list item needs of a target."""
 
     class Meta:
-        fields = ["id", "name", "person", "organisation", "outcome", "contested"]
+        fields = ["id", "name", "person", "organisation", "role", "outcome", "contested"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -243,9 +240,7 @@ class ClaimSerializer(serializers.Serializer):
         return api_url("claim-detail", claim.pk, self.context)
 
     def get_statement(self, claim) -> str:
-        if self.context.get("public", True) and claim.point == models.Claim.Point.OUTCOME:
-            return f"{claim.target.public_name} {claim.get_outcome_display()}"
-        return claim.statement
+        return claim.describe(public=self.context.get("public", True))
 
     def get_local_occurred_at(self, claim) -> str | None:
         local = claim.local_occurred_at
@@ -267,15 +262,13 @@ class ClaimSerializer(serializers.Serializer):
             return earlier if earlier in visible else None
         return None if is_hidden(claim.supersedes.source, self.context) else earlier
 
-    def to_representation(self, claim):
-        data = super().to_representation(claim)
-        data["place"] = None if is_hidden(claim.place, self.context) else data["place"]
-        return data
-
 
 class RelatedOperationSerializer(serializers.Serializer):
     relation = serializers.CharField()
-    direction = serializers.CharField(help_text="from: this operation's link; to: the other's.")
+    direction = serializers.CharField(
+        help_text="from: this operation <relation> the other (it followed it); "
+        "to: the other <relation> this one."
+    )
     operation = OperationRefSerializer()
 
 
@@ -300,9 +293,14 @@ class OperationListSerializer(serializers.Serializer):
     place = serializers.SerializerMethodField()
     location_precision = serializers.CharField(read_only=True)
     where = serializers.SerializerMethodField()
+    forces = ForceSerializer(many=True, read_only=True)
     targets = TargetBriefSerializer(many=True, read_only=True)
     casualties = serializers.SerializerMethodField()
     contested = serializers.SerializerMethodField()
+    contested_points = serializers.SerializerMethodField(
+        help_text="What the sources disagree on: a casualty category, a target's outcome, "
+        "the time, the place, the forces or the kind."
+    )
     civilian_harm = serializers.SerializerMethodField()
     source_count = serializers.SerializerMethodField()
 
@@ -330,7 +328,7 @@ class OperationListSerializer(serializers.Serializer):
         return self.place_serializer.to_representation(place) if place else None
 
     def get_where(self, operation) -> str:
-        return operation.where if self.visible_place(operation) else ""
+        return operation.public_where if self.context.get("public", True) else operation.where
 
     @extend_schema_field(serializers.DictField(child=CountSummarySerializer()))
     def get_casualties(self, operation):
@@ -342,6 +340,10 @@ class OperationListSerializer(serializers.Serializer):
 
     def get_contested(self, operation) -> bool:
         return operation.claims_summary.contested
+
+    def get_contested_points(self, operation) -> list[str]:
+        points = operation.claims_summary.contested_points
+        return [point_label(point, self.context) for point in points]
 
     def get_civilian_harm(self, operation) -> bool:
         return operation.claims_summary.civilian_harm
@@ -357,9 +359,7 @@ class OperationDetailSerializer(OperationListSerializer):
     local_occurred_at = serializers.SerializerMethodField()
     local_time_zone = serializers.CharField(read_only=True)
     summary = serializers.CharField(read_only=True)
-    forces = ForceSerializer(many=True, read_only=True)
     unilateral = serializers.BooleanField(source="is_unilateral", read_only=True)
-    contested_points = serializers.SerializerMethodField()
     points = serializers.SerializerMethodField()
     claims = serializers.SerializerMethodField()
     related = serializers.SerializerMethodField()
@@ -368,10 +368,6 @@ class OperationDetailSerializer(OperationListSerializer):
 
     def get_local_occurred_at(self, operation) -> str:
         return operation.local_occurred_at.isoformat()
-
-    def get_contested_points(self, operation) -> list[str]:
-        points = operation.claims_summary.contested_points
-        return [point_label(point, self.context) for point in points]
 
     @extend_schema_field(PointSerializer(many=True))
     def get_points(self, operation):
@@ -398,12 +394,6 @@ class OperationDetailSerializer(OperationListSerializer):
 
 
 # --- persons, organisations, places, sources ---------------------------------
-
-
-class AliasSerializer(serializers.Serializer):
-    name = serializers.CharField(read_only=True)
-    kind = serializers.CharField(read_only=True, required=False)
-    language = serializers.CharField(read_only=True, required=False)
 
 
 class RoleSerializer(serializers.Serializer):
@@ -434,13 +424,24 @@ class PublishableSerializer(serializers.Serializer):
         return api_url(self.view_name, record.pk, self.context)
 
 
+class PersonAliasSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+
+
+class OrganisationAliasSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+
+
+class PlaceNameSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    language = serializers.CharField(read_only=True)
+
+
 class PersonListSerializer(PublishableSerializer):
     view_name = "person-detail"
     name = serializers.CharField(read_only=True)
-    aliases = serializers.SerializerMethodField()
-
-    def get_aliases(self, person) -> list[str]:
-        return [alias.name for alias in person.aliases.all()]
+    aliases = PersonAliasSerializer(many=True, read_only=True)
 
 
 class TargetingSerializer(serializers.Serializer):
@@ -459,15 +460,10 @@ class PossibleIdentitySerializer(serializers.Serializer):
 
 class PersonDetailSerializer(PersonListSerializer):
     description = serializers.CharField(read_only=True)
-    aliases = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
     possibly_same_as = serializers.SerializerMethodField()
     targeted_in = serializers.SerializerMethodField()
     last_known_outcome = serializers.SerializerMethodField()
-
-    @extend_schema_field(AliasSerializer(many=True))
-    def get_aliases(self, person):
-        return [{"name": alias.name, "kind": alias.kind} for alias in person.aliases.all()]
 
     @extend_schema_field(RoleSerializer(many=True))
     def get_roles(self, person):
@@ -513,8 +509,7 @@ class OrganisationListSerializer(PublishableSerializer):
     kind = serializers.CharField(read_only=True)
     country = serializers.CharField(read_only=True)
     parent = OrganisationRefSerializer(read_only=True, allow_null=True)
-    aliases = serializers.SerializerMethodField()
-    get_aliases = PersonListSerializer.get_aliases
+    aliases = OrganisationAliasSerializer(many=True, read_only=True)
 
 
 class OrganisationDetailSerializer(OrganisationListSerializer):
@@ -563,8 +558,7 @@ class PlaceListSerializer(PublishableSerializer):
     district = serializers.CharField(read_only=True)
     latitude = serializers.FloatField(read_only=True, allow_null=True)
     longitude = serializers.FloatField(read_only=True, allow_null=True)
-    aliases = serializers.SerializerMethodField()
-    get_aliases = PersonListSerializer.get_aliases
+    aliases = PlaceNameSerializer(many=True, read_only=True)
 
 
 class PlaceDetailSerializer(PlaceListSerializer):

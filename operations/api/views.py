@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, status, viewsets
-from rest_framework.exceptions import APIException
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .. import filters, models
@@ -21,6 +22,7 @@ from ..groups import sees_drafts, visible
 from . import exports, serializers, writers
 from .pagination import KeysetPagination
 from .renderers import EXPORT_FORMATS, CSVRenderer, GeoJSONRenderer
+from .schema import PAGE_PARAMETERS, RecordSchema
 from .writers import check_status
 
 
@@ -61,14 +63,19 @@ class RecordViewSet(viewsets.ModelViewSet):
     pagination_class = KeysetPagination
     filter_backends = [DjangoFilterBackend]
     permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
+    # Writes nest lists of rows, which only JSON can carry.
+    parser_classes = [JSONParser]
+    schema = RecordSchema()
 
     @property
     def public(self):
         return not sees_drafts(self.request.user, self.model)
 
     def get_renderers(self):
-        renderers = [JSONRenderer(), BrowsableAPIRenderer()]
-        if self.action == "list":
+        # JSON only: DRF's browsable pages list every record in their forms; people
+        # read /api/docs/ (and the timeline).
+        renderers = [JSONRenderer()]
+        if not self.detail:
             renderers += [CSVRenderer(), *self.extra_export_renderers()]
         return renderers
 
@@ -121,6 +128,9 @@ class RecordViewSet(viewsets.ModelViewSet):
         return {**super().get_serializer_context(), "public": self.public}
 
     def filter_queryset(self, queryset):
+        if self.action != "list":
+            # A detail is a detail: list filters neither hide it nor refuse it.
+            return queryset
         queryset = super().filter_queryset(queryset)
         # The `ordering` filter's choice, or the resource's; the id makes it total,
         # the same for pages and exports.
@@ -129,9 +139,26 @@ class RecordViewSet(viewsets.ModelViewSet):
             return queryset.order_by(key)
         return queryset.order_by(key, "-id" if key.startswith("-") else "id")
 
+    def check_parameters(self, request):
+        """A misspelt parameter (`contsted=true`) would filter nothing: it is an error."""
+        paginator = self.paginator
+        known = {*self.filterset_class.base_filters, "format"}
+        known |= {paginator.cursor_query_param, paginator.page_size_query_param}
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            message = _("Unknown parameter; this list takes: %(known)s.") % {
+                "known": ", ".join(sorted(known))
+            }
+            raise ValidationError({name: [message] for name in unknown})
+
     def list(self, request, *args, **kwargs):
+        self.check_parameters(request)
         export = request.accepted_renderer.format
         if export in EXPORT_FORMATS:
+            paging = [name for name in PAGE_PARAMETERS if name in request.query_params]
+            if paging:
+                message = _("An export gives every matching record: leave out %(name)s.")
+                raise ValidationError({name: [message % {"name": name}] for name in paging})
             return self.export(export, self.filter_queryset(self.get_queryset()))
         return super().list(request, *args, **kwargs)
 
@@ -258,7 +285,7 @@ class OrganisationViewSet(RecordViewSet):
             ),
         ).annotate(
             conducted_count=count_of(operations, "forces__organisation"),
-            targeted_count=CountOf(operations.targeting(OuterRef("pk"))),
+            targeted_count=CountOf(operations.targeting(OuterRef("pk"), public=self.public)),
         )
 
 

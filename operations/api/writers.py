@@ -8,8 +8,9 @@ and claims in the same request; one bad row anywhere writes nothing.
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models as django_models
 from django.db import transaction
-from django.db.models import RestrictedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.settings import api_settings
 
 from .. import models
+from ..filters import MAX_ID
 from ..groups import can_publish, visible
 
 
@@ -27,7 +29,11 @@ class AwareDateTimeField(serializers.DateTimeField):
     """An ISO date-time with its offset: a naive one would be read in the server's zone."""
 
     def to_internal_value(self, value):
-        parsed = parse_datetime(value) if isinstance(value, str) else None
+        try:
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:
+            # Well formed but impossible, such as 12:99.
+            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss±hh:mm")
         if parsed is not None and parsed.tzinfo is None:
             raise serializers.ValidationError(
                 _("Give the offset too: 2022-10-06T15:23:00Z or 2022-10-06T18:23:00+03:00.")
@@ -35,9 +41,23 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
+class TextField(serializers.CharField):
+    """Text, and only text: DRF would take 0 for "0", which a script never means."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleRecordField(serializers.PrimaryKeyRelatedField):
     """A record by id, among those the writer may read."""
+
+    default_error_messages = {
+        "does_not_exist": _("No record with id {pk_value}."),
+        "incorrect_type": _("Give a record's id, a whole number."),
+    }
 
     def __init__(self, model, **kwargs):
         self.model = model
@@ -49,7 +69,7 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        if not str(data).isdigit() or int(data) > 2**63 - 1:
+        if not str(data).isdigit() or int(data) > MAX_ID:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
 
@@ -72,16 +92,32 @@ def check_status(user, model, status, instance=None):
         raise PermissionDenied(_("Only a reviewer can publish; an analyst's record is a draft."))
 
 
+def validate(instance):
+    """The model's validation; its constraints only once the rest passes, so that a
+    rule that clean() explains is not repeated as "Constraint … is violated"."""
+    instance.full_clean(validate_constraints=False)
+    instance.validate_constraints()
+
+
 def clean_and_save(instance, renames=None):
     try:
-        instance.full_clean()
+        validate(instance)
     except DjangoValidationError as error:
         raise serializers.ValidationError(serializer_error(error, renames)) from None
     instance.save()
     return instance
 
 
-class RecordWriteSerializer(serializers.ModelSerializer):
+class StrictModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        django_models.CharField: TextField,
+        django_models.TextField: TextField,
+        django_models.URLField: TextField,
+    }
+
+
+class RecordWriteSerializer(StrictModelSerializer):
     """Writes one record (with `nested` rows, handled by subclasses) after full_clean()."""
 
     def __init__(self, *args, **kwargs):
@@ -123,9 +159,9 @@ class RecordWriteSerializer(serializers.ModelSerializer):
 
 
 class AliasWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    kind = serializers.CharField(required=False)
-    language = serializers.CharField(required=False, allow_blank=True)
+    name = TextField(max_length=200)
+    kind = TextField(required=False)
+    language = TextField(required=False, allow_blank=True)
 
 
 class NamedWriteSerializer(RecordWriteSerializer):
@@ -149,7 +185,7 @@ class NamedWriteSerializer(RecordWriteSerializer):
             values = {field: data[field] for field in self.alias_fields if field in data}
             alias = manager.model(**{manager.field.name: instance, **values})
             try:
-                alias.full_clean()
+                validate(alias)
                 alias.save()
             except DjangoValidationError as error:
                 errors[position] = serializer_error(error)
@@ -192,7 +228,7 @@ class PlaceWriteSerializer(NamedWriteSerializer):
 
 
 class SourceWriteSerializer(RecordWriteSerializer):
-    web_url = serializers.CharField(source="url", required=False, allow_blank=True)
+    web_url = TextField(source="url", required=False, allow_blank=True)
     publisher = VisibleRecordField(models.Organisation, required=False, allow_null=True)
 
     class Meta:
@@ -230,8 +266,8 @@ class TargetWriteSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False)
     person = VisibleRecordField(models.Person, required=False, allow_null=True)
     organisation = VisibleRecordField(models.Organisation, required=False, allow_null=True)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    role = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    description = TextField(required=False, allow_blank=True, max_length=200)
+    role = TextField(required=False, allow_blank=True, max_length=200)
     outcome = serializers.ChoiceField(
         choices=models.Outcome.choices, default=models.Outcome.UNKNOWN
     )
@@ -260,7 +296,7 @@ CLAIM_FIELDS = [
 ]
 
 
-class ClaimFieldsSerializer(serializers.ModelSerializer):
+class ClaimFieldsSerializer(StrictModelSerializer):
     """The fields of a claim; its target and supersedes are checked against its operation."""
 
     source = VisibleRecordField(models.Source)
@@ -295,6 +331,15 @@ def save_claim(claim, forces, renames=None):
     clean_and_save(claim, renames)
     if forces is not None:
         claim.claimed_forces.set(forces)
+    # A many-to-many cannot be checked in Model.clean(): here, after it is set.
+    if claim.point != models.Claim.Point.FORCES and claim.claimed_forces.exists():
+        raise serializers.ValidationError(
+            {"claimed_forces": [_("Only a claim about the conducting forces names forces.")]}
+        )
+    if claim.point == models.Claim.Point.FORCES and not claim.claimed_forces.exists():
+        raise serializers.ValidationError(
+            {"claimed_forces": [_("A claim about the conducting forces names at least one.")]}
+        )
     return claim
 
 
@@ -307,10 +352,14 @@ class ClaimWriteSerializer(ClaimFieldsSerializer):
         fields = ["operation", *CLAIM_FIELDS]
 
     def validate(self, data):
-        user = self.context["request"].user
-        operations = {data.get("operation"), self.instance and self.instance.operation}
-        for operation in operations - {None}:
-            check_status(user, models.Operation, None, operation)
+        if self.instance is not None and data.get("operation", self.instance.operation) != (
+            self.instance.operation
+        ):
+            raise serializers.ValidationError(
+                {"operation": [_("A claim stays on its operation: add a new one to the other.")]}
+            )
+        operation = data.get("operation") or self.instance.operation
+        check_status(self.context["request"].user, models.Operation, None, operation)
         return data
 
     @transaction.atomic
@@ -323,11 +372,10 @@ class ClaimWriteSerializer(ClaimFieldsSerializer):
     @transaction.atomic
     def update(self, instance, validated_data):
         forces = validated_data.pop("claimed_forces", None)
-        before = instance.operation_id
         for name, value in validated_data.items():
             setattr(instance, name, value)
         save_claim(instance, forces)
-        mark_changed(before, instance.operation_id)
+        mark_changed(instance.operation_id)
         return instance
 
 
@@ -384,13 +432,18 @@ class OperationWriteSerializer(RecordWriteSerializer):
     def existing(self, manager, rows, errors, key):
         """The rows of this operation that the request names by id, in the request's order."""
         by_id = {row.pk: row for row in manager.all()}
+        # A force is its organisation: sending it again, without its id, names that row.
+        by_organisation = {getattr(row, "organisation_id", None): row for row in by_id.values()}
         found = []
         for position, data in enumerate(rows):
             if "id" in data and data["id"] not in by_id:
                 errors.setdefault(key, {})[position] = {
                     "id": [_("No such row on this operation.")]
                 }
-            found.append(by_id.get(data.get("id")))
+            row = by_id.get(data.get("id"))
+            if row is None and "id" not in data and key == "forces":
+                row = by_organisation.get(data["organisation"].pk)
+            found.append(row)
         return found
 
     def sync(self, manager, rows, errors, key):
@@ -407,7 +460,7 @@ class OperationWriteSerializer(RecordWriteSerializer):
                 if name != "id":
                     setattr(row, name, value)
             try:
-                row.full_clean()
+                validate(row)
                 row.save()
             except DjangoValidationError as error:
                 row_errors[position] = serializer_error(error)
@@ -453,8 +506,8 @@ class OperationWriteSerializer(RecordWriteSerializer):
             for row in manager.exclude(pk__in=[row.pk for row in kept[key]]):
                 try:
                     row.delete()
-                except RestrictedError:
+                except (ProtectedError, RestrictedError):
                     errors[key] = [
-                        _("Claims still refer to the target %(name)s: change them first.")
+                        _("Claims still refer to %(name)s: change or remove them first.")
                         % {"name": row}
                     ]
