@@ -576,6 +576,7 @@ def generate_operations(count, seed, drafts=0.0, batch_size=BATCH_SIZE):
         result.targets = world.targets.written
         result.claims = world.claims.written
         reset_sequences()
+        refresh_statistics()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -680,6 +681,13 @@ def reset_sequences():
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), written):
             cursor.execute(statement)
+
+
+def refresh_statistics():
+    """Let the query planner know the tables grew: after a bulk load PostgreSQL would
+    otherwise plan for empty tables (a filtered list of 10 took 150 ms instead of 33)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def default_value(model, field, now):
