@@ -14,7 +14,10 @@ from rest_framework import serializers
 
 
 def is_hidden(record, context):
-    return record is not None and context.get("public", True) and not record.is_published
+    """Whether the reader may not see `record`: a draft, or a deleted operation."""
+    if record is None or not context.get("public", True):
+        return False
+    return not record.is_published or getattr(record, "deleted_at", None) is not None
 
 
 def absolute(path, context):
@@ -78,13 +81,6 @@ class OperationRefSerializer(RefSerializer):
     kind = serializers.CharField(read_only=True)
     date = serializers.DateField(source="occurred_on", read_only=True)
     date_precision = serializers.CharField(read_only=True)
-
-    def to_representation(self, record):
-        if self.context.get("public", True) and (
-            not record.is_published or record.deleted_at is not None
-        ):
-            return None
-        return super().to_representation(record)
 
 
 class LinkedCountSerializer(serializers.Serializer):
@@ -488,7 +484,7 @@ class PersonDetailSerializer(PersonListSerializer):
         return [
             target
             for target in person.targets.all()
-            if OperationRefSerializer(context=self.context).to_representation(target.operation)
+            if not is_hidden(target.operation, self.context)
         ]
 
     @extend_schema_field(TargetingSerializer(many=True))

@@ -332,11 +332,12 @@ def save_claim(claim, forces, renames=None):
     if forces is not None:
         claim.claimed_forces.set(forces)
     # A many-to-many cannot be checked in Model.clean(): here, after it is set.
-    if claim.point != models.Claim.Point.FORCES and claim.claimed_forces.exists():
+    names_forces = bool(forces) if forces is not None else claim.claimed_forces.exists()
+    if claim.point != models.Claim.Point.FORCES and names_forces:
         raise serializers.ValidationError(
             {"claimed_forces": [_("Only a claim about the conducting forces names forces.")]}
         )
-    if claim.point == models.Claim.Point.FORCES and not claim.claimed_forces.exists():
+    if claim.point == models.Claim.Point.FORCES and not names_forces:
         raise serializers.ValidationError(
             {"claimed_forces": [_("A claim about the conducting forces names at least one.")]}
         )
