@@ -116,3 +116,18 @@ def format_partial_date(value, precision):
     if value is None:
         return ""
     return format_local(at_midnight(value), precision)
+
+
+def html_datetime(local, precision):
+    """The value of a `<time datetime>` for a local datetime known to `precision`.
+
+    HTML takes "2022", "2022-02", "2022-10-06" or a time with its offset, so
+    the attribute claims no more precision than the page shows.
+    """
+    if precision == DatePrecision.YEAR:
+        return f"{local.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{local.year:04d}-{local.month:02d}"
+    if precision == DatePrecision.DAY:
+        return local.date().isoformat()
+    return local.isoformat(timespec="minutes")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -212,9 +213,15 @@ class NamedQuerySet(PublishableQuerySet):
         ids = self.model.objects.filter(on_name | on_alias).values("pk")
         return self.filter(pk__in=ids)
 
-    def ranked(self, query):
-        """`matching(query)` as a list, closest first (full names before shared nisbas)."""
+    def ranked(self, query, *, limit=None):
+        """`matching(query)` as a list, closest first (full names before shared nisbas).
+
+        With `limit`, the best `limit` among the first 200 matches by name: a
+        word as common as "abu" must not score thousands of records.
+        """
         candidates = self.matching(query).prefetch_related("aliases")
+        if limit is not None:
+            candidates = candidates.order_by("name", "pk")[:200]
 
         def score(record):
             spellings = [record.name, *(alias.name for alias in record.aliases.all())]
@@ -222,7 +229,7 @@ class NamedQuerySet(PublishableQuerySet):
 
         scored = [(score(record), record) for record in candidates]
         scored.sort(key=lambda item: (-item[0], item[1].name))
-        return [record for _, record in scored]
+        return [record for _, record in scored][:limit]
 
 
 # --- places -----------------------------------------------------------------
@@ -291,6 +298,9 @@ class Place(Publishable, SearchableName):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
 
+    def get_absolute_url(self):
+        return reverse("place", args=[self.pk])
+
     @property
     def country_name(self):
         country = pycountry.countries.get(alpha_2=self.country)
@@ -349,6 +359,9 @@ class Organisation(Publishable, SearchableName):
             ),
         ]
         permissions = [("publish_organisation", "Can publish and unpublish organisations")]
+
+    def get_absolute_url(self):
+        return reverse("organisation", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -458,6 +471,9 @@ class Source(Publishable):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("source", args=[self.pk])
+
     def clean_fields(self, exclude=None):
         # Normalise first, so that the uniqueness check sees the stored form.
         self.url = normalise_url(self.url)
@@ -481,6 +497,9 @@ class Person(Publishable, SearchableName):
         ordering = ["name"]
         verbose_name_plural = "persons"
         permissions = [("publish_person", "Can publish and unpublish persons")]
+
+    def get_absolute_url(self):
+        return reverse("person", args=[self.pk])
 
     @cached_property
     def last_known_outcome(self):
@@ -811,6 +830,17 @@ class LocationPrecision(models.TextChoices):
     COUNTRY = "country", _("country")
 
 
+# How each location precision reads beside the place's name on the pages.
+LOCATION_NOTES = {
+    LocationPrecision.EXACT: _("exact location"),
+    LocationPrecision.NEAR: _("near the place named"),
+    LocationPrecision.DISTRICT: _("somewhere in the district"),
+    LocationPrecision.PROVINCE: _("somewhere in the province"),
+    LocationPrecision.REGION: _("somewhere in the region"),
+    LocationPrecision.COUNTRY: _("somewhere in the country"),
+}
+
+
 class Operation(Publishable):
     """One action by a force, as the analyst best reads the sources."""
 
@@ -878,6 +908,9 @@ class Operation(Publishable):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("operation", args=[self.pk])
+
     def clean(self):
         super().clean()
         error = time_error(self.occurred_at, self.local_time_zone, self.date_precision)
@@ -922,6 +955,13 @@ class Operation(Publishable):
         if self.location_precision == LocationPrecision.NEAR:
             return f"near {self.place.name}"
         return self.place.name
+
+    @property
+    def location_note(self):
+        """How precisely the place is known, in words for readers: "somewhere in the region"."""
+        if self.place is None:
+            return ""
+        return LOCATION_NOTES[self.location_precision]
 
     def unpublished_dependencies(self):
         """Draft records this operation shows: its place, forces, targets and sources.
@@ -972,6 +1012,10 @@ class OperationForce(models.Model):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def name(self):
+        return self.organisation.name
 
     @property
     def public_name(self):

@@ -1,12 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from operations import views
+from operations.views import details, operation, timeline
 
 urlpatterns = [
-    path("", views.timeline, name="timeline"),
+    path("", timeline.timeline, name="timeline"),
+    path("map.json", timeline.map_points, name="map-points"),
+    path("operations/<int:pk>/", operation.detail, name="operation"),
+    path("persons/<int:pk>/", details.person, name="person"),
+    path("organisations/<int:pk>/", details.organisation, name="organisation"),
+    path("places/<int:pk>/", details.place, name="place"),
+    path("sources/<int:pk>/", details.source, name="source"),
     path("admin/", admin.site.urls),
     path("api/", include("operations.api.urls")),
 ]
 
-handler404 = views.page_not_found
+handler404 = timeline.page_not_found

@@ -24,7 +24,7 @@ def test_a_reader_sees_published_operations_newest_first_with_their_disputes(liv
 
     page.goto(live_server.url + "/")
 
-    titles = page.locator(".operation h2").all_inner_texts()
+    titles = page.locator(".operation h3").all_inner_texts()
     assert len(titles) == 6
     assert titles[0] == "US airstrike kills two senior ISIS figures in northern Syria"
     assert titles[-1] == "US raid near Barisha: Abu Bakr al-Baghdadi dies"

@@ -21,6 +21,22 @@ from rest_framework.response import Response
 MAX_PAGE_SIZE = 1000
 
 
+def total_order(queryset, default):
+    """`queryset` in its chosen order (or `default`), ending with the id so that it is total.
+
+    Pages, exports and the timeline walk records in this same order.
+    """
+    key = (queryset.query.order_by or default)[0]
+    if key.lstrip("-") == "id":
+        return queryset.order_by(key)
+    return queryset.order_by(key, "-id" if key.startswith("-") else "id")
+
+
+def query_params(request):
+    """The query string of a DRF request or of a plain Django one (the timeline's)."""
+    return getattr(request, "query_params", request.GET)
+
+
 def encode(payload):
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
@@ -48,7 +64,7 @@ class KeysetPagination(BasePagination):
     invalid_cursor_message = "Invalid cursor"
 
     def get_page_size(self, request):
-        value = request.query_params.get(self.page_size_query_param)
+        value = query_params(request).get(self.page_size_query_param)
         if value is None:
             return self.page_size
         if not (value.isascii() and value.isdigit()) or int(value) < 1:
@@ -88,7 +104,7 @@ class KeysetPagination(BasePagination):
         return records
 
     def read_cursor(self, request):
-        text = request.query_params.get(self.cursor_query_param)
+        text = query_params(request).get(self.cursor_query_param)
         if not text:
             return None
         try:
@@ -111,7 +127,7 @@ class KeysetPagination(BasePagination):
         payload |= {"id": record.pk}
         if backwards:
             payload["back"] = True
-        query = self.request.query_params.copy()
+        query = query_params(self.request).copy()
         query[self.cursor_query_param] = encode(payload)
         url = self.request.build_absolute_uri(self.request.path)
         return f"{url}?{urlencode(sorted(query.lists()), doseq=True)}"

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from .. import filters, models
 from ..groups import sees_drafts, visible
 from . import exports, serializers, writers
-from .pagination import KeysetPagination
+from .pagination import KeysetPagination, total_order
 from .renderers import EXPORT_FORMATS, CSVRenderer, GeoJSONRenderer
 from .schema import PAGE_PARAMETERS, RecordSchema
 from .writers import check_status
@@ -131,13 +131,8 @@ class RecordViewSet(viewsets.ModelViewSet):
         if self.action != "list":
             # A detail is a detail: list filters neither hide it nor refuse it.
             return queryset
-        queryset = super().filter_queryset(queryset)
-        # The `ordering` filter's choice, or the resource's; the id makes it total,
-        # the same for pages and exports.
-        key = (queryset.query.order_by or self.ordering)[0]
-        if key.lstrip("-") == "id":
-            return queryset.order_by(key)
-        return queryset.order_by(key, "-id" if key.startswith("-") else "id")
+        # The `ordering` filter's choice, or the resource's.
+        return total_order(super().filter_queryset(queryset), self.ordering)
 
     def check_parameters(self, request):
         """A misspelt parameter (`contsted=true`) would filter nothing: it is an error."""

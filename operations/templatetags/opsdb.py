@@ -1,0 +1,71 @@
+"""Template tags that every page uses to show dates and names the same way."""
+
+from django import template
+from django.utils.html import format_html
+
+from .. import dates
+from ..models import public_name
+
+register = template.Library()
+
+
+@register.simple_tag
+def when(record):
+    """An operation's or a claim's time as a `<time>` element, no more precise than known."""
+    local = record.local_occurred_at
+    if local is None:
+        return ""
+    value = dates.html_datetime(local, record.date_precision or dates.DatePrecision.MINUTE)
+    return format_html('<time datetime="{}">{}</time>', value, record.when)
+
+
+@register.simple_tag
+def partial_date(value, precision):
+    """A date known to a day, month or year (a role's start, a source's date)."""
+    if value is None:
+        return ""
+    local = dates.at_midnight(value)
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        dates.html_datetime(local, precision),
+        dates.format_local(local, precision),
+    )
+
+
+def is_shown(record, public):
+    """Whether a reader may see `record` (drafts and deleted operations are hidden)."""
+    if record is None:
+        return False
+    if not public:
+        return True
+    return record.is_published and getattr(record, "deleted_at", None) is None
+
+
+@register.simple_tag(takes_context=True)
+def name(context, record):
+    """A record's name as this reader may see it: a draft's is withheld from the public.
+
+    Takes a record, a target (person, organisation or description) or a force.
+    """
+    public = context.get("public", True)
+    if hasattr(record, "public_name") and not hasattr(record, "status"):
+        return record.public_name if public else record.name
+    return public_name(record) if public else str(record)
+
+
+@register.simple_tag(takes_context=True)
+def link(context, record, text=None):
+    """A link to the record's page, or its name alone when the reader may not open it."""
+    if record is None:
+        return ""
+    public = context.get("public", True)
+    label = text if text is not None else name(context, record)
+    if not is_shown(record, public):
+        return label
+    return format_html('<a href="{}">{}</a>', record.get_absolute_url(), label)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping[key]` in a template, None when absent."""
+    return mapping.get(key)

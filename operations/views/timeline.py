@@ -1,0 +1,271 @@
+"""The timeline: the operations a reader may see, filtered by the API's own FilterSet.
+
+A timeline URL's query string works unchanged on /api/v1/operations/, and
+the other way round: the filters, their names and their errors are the
+API's (operations/filters.py), and so are the order and the page cursor.
+"""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import defaults
+from django.views.decorators.gzip import gzip_page
+from rest_framework.exceptions import NotFound, ValidationError
+
+from .. import charts
+from ..api.pagination import KeysetPagination, total_order
+from ..dates import DatePrecision, format_local
+from ..filters import OperationFilterSet
+from ..groups import sees_drafts, visible
+from ..models import COUNTRY_CODES, Operation, OperationKind, Organisation, Outcome, Person, Place
+
+DEFAULT_ORDER = ("-occurred_at",)
+# Names the timeline reads besides the filters; anything else is reported as ignored.
+PAGE_PARAMETERS = ("cursor", "page_size")
+SUGGESTIONS = 5
+# What the form echoes back as typed (a wrong value stays in its field, beside its error).
+FORM_VALUES = (
+    "q",
+    "date_after",
+    "date_before",
+    "country",
+    "actor",
+    "organisation",
+    "person",
+    "place",
+    "outcome",
+    "contested",
+    "civilian_harm",
+    "bbox",
+    "ordering",
+    "updated_after",
+    "status",
+    "page_size",
+)
+
+
+def reads_public(request):
+    """Whether this reader sees published records only (and figures from published sources)."""
+    return not sees_drafts(request.user, Operation)
+
+
+def filtered_operations(request):
+    """The API's OperationFilterSet over this request's query string."""
+    return OperationFilterSet(
+        request.GET, queryset=visible(Operation, request.user), request=request
+    )
+
+
+def query_string(params, *, drop=(), **changes):
+    """`params` (a QueryDict) as a query string, without `drop`, with `changes`, no empties."""
+    query = params.copy()
+    for name in drop:
+        query.pop(name, None)
+    for name, value in changes.items():
+        query[name] = value
+    pairs = [(name, value) for name, values in query.lists() for value in values if value != ""]
+    return urlencode(pairs)
+
+
+def month_counts(operations):
+    """(first day of the local month, number of operations) for the filtered operations."""
+    rows = (
+        operations.order_by()
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("month")
+    )
+    return [(row["month"], row["count"]) for row in rows]
+
+
+def month_groups(operations, counts):
+    """The page's operations under their local month, each with the month's total count."""
+    totals = dict(counts)
+    groups = []
+    for operation in operations:
+        month = operation.occurred_on.replace(day=1)
+        if not groups or groups[-1]["month"] != month:
+            groups.append({"month": month, "count": totals.get(month, 0), "operations": []})
+        groups[-1]["operations"].append(operation)
+    return groups
+
+
+def suggestions(request, query):
+    """People, organisations and places whose names match the search, closest first."""
+    found = {}
+    for key, model in (("persons", Person), ("organisations", Organisation), ("places", Place)):
+        records = visible(model, request.user).ranked(query, limit=SUGGESTIONS)
+        if records:
+            found[key] = records
+    return found
+
+
+def chosen_records(filterset):
+    """The records that the person, place, actor and organisation filters name, for chips."""
+    data = filterset.form.cleaned_data
+    labels = {
+        "person": "Targeted person",
+        "organisation": "Targeted organisation",
+        "actor": "Conducted by",
+        "place": "Place",
+    }
+    return [
+        {
+            "label": label,
+            "record": data[name],
+            "remove": query_string(filterset.data, drop=(name, *PAGE_PARAMETERS)),
+        }
+        for name, label in labels.items()
+        if data.get(name)
+    ]
+
+
+def filter_choices(request):
+    """What the filter form offers: kinds, outcomes, countries with places, organisations."""
+    places = visible(Place, request.user)
+    countries = sorted(set(places.values_list("country", flat=True)))
+    organisations = visible(Organisation, request.user).only("pk", "name")
+    return {
+        "kinds": OperationKind.choices,
+        "outcomes": Outcome.choices,
+        "countries": [
+            (code, Place(country=code).country_name) for code in countries if code in COUNTRY_CODES
+        ],
+        "organisations": organisations,
+    }
+
+
+def timeline(request):
+    filterset = filtered_operations(request)
+    public = reads_public(request)
+    context = {
+        "public": public,
+        "filterset": filterset,
+        "form": filterset.form,
+        "site_query": request.GET.get("q", ""),
+        "choices": filter_choices(request),
+        "values": {name: request.GET.get(name, "") for name in FORM_VALUES},
+        "selected_kinds": request.GET.getlist("kind"),
+        "ignored": sorted(
+            set(request.GET) - {*filterset.base_filters, *PAGE_PARAMETERS, "format"}
+        ),
+    }
+    if not filterset.is_valid():
+        return render(request, "operations/timeline.html", context, status=400)
+
+    operations = total_order(filterset.qs, DEFAULT_ORDER)
+    paginator = KeysetPagination()
+    try:
+        page = paginator.paginate_queryset(
+            operations.with_summary(public=public, claim_details=False), request
+        )
+    except (NotFound, ValidationError) as error:
+        context["page_error"] = error.detail
+        return render(request, "operations/timeline.html", context, status=400)
+
+    counts = month_counts(filterset.qs)
+    query = query_string(request.GET, drop=PAGE_PARAMETERS)
+    api = reverse("operation-list")
+    query_data = filterset.form.cleaned_data
+    context |= {
+        "count": paginator.count,
+        "groups": month_groups(page, counts),
+        "chart": charts.month_chart(counts, link=lambda month: month_link(request, month)),
+        "next_query": page_query(paginator.get_next_link()),
+        "previous_query": page_query(paginator.get_previous_link()),
+        "query": query,
+        "exports": {
+            label: f"{api}?{query_string(request.GET, drop=PAGE_PARAMETERS, **export)}"
+            for label, export in (
+                ("JSON", {}),
+                ("CSV", {"format": "csv"}),
+                ("GeoJSON", {"format": "geojson"}),
+            )
+        },
+        "map_url": f"{reverse('map-points')}?{query}",
+        "chosen": chosen_records(filterset),
+        "suggestions": suggestions(request, query_data["q"]) if query_data.get("q") else {},
+        "filtered": any(value not in (None, "", []) for value in query_data.values()),
+    }
+    return render(request, "operations/timeline.html", context)
+
+
+def page_query(link):
+    """The query string of a pagination link, for a relative link on the page."""
+    return link.split("?", 1)[1] if link else None
+
+
+def month_link(request, month):
+    """The current query narrowed to one local month (a bar of the chart)."""
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    last_day = next_month - dt.timedelta(days=1)
+    query = query_string(
+        request.GET,
+        drop=PAGE_PARAMETERS,
+        date_after=month.isoformat(),
+        date_before=last_day.isoformat(),
+    )
+    return f"?{query}"
+
+
+# The map's points: compact rows, not the GeoJSON export, so that 100,000
+# operations load in one request. Popups ask the API for the rest.
+MAP_FIELDS = ["id", "lon", "lat", "location_precision", "kind", "date", "where"]
+
+
+@gzip_page
+def map_points(request):
+    """The located operations of a timeline query, as rows of MAP_FIELDS."""
+    filterset = filtered_operations(request)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors}, status=400)
+    places = visible(Place, request.user).filter(latitude__isnull=False)
+    rows = (
+        filterset.qs.filter(place__in=places)
+        .order_by()
+        .values_list(
+            "pk",
+            "place__longitude",
+            "place__latitude",
+            "location_precision",
+            "kind",
+            "occurred_on",
+            "date_precision",
+            "place__name",
+        )
+        .distinct()
+    )
+    kinds = dict(OperationKind.choices)
+    points = [
+        [
+            pk,
+            float(longitude),
+            float(latitude),
+            precision,
+            str(kinds.get(kind, kind)),
+            format_local(dt.datetime.combine(day, dt.time()), coarse(date_precision)),
+            f"near {place}" if precision == "near" else place,
+        ]
+        for pk, longitude, latitude, precision, kind, day, date_precision, place in rows
+    ]
+    return JsonResponse({"fields": MAP_FIELDS, "points": points})
+
+
+def coarse(precision):
+    """The local date's precision: the map's popups give the day, not the minute."""
+    if precision in (DatePrecision.MINUTE, DatePrecision.HOUR):
+        return DatePrecision.DAY
+    return precision
+
+
+def page_not_found(request, exception):
+    """A 404 in the API's language for API addresses, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

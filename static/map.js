@@ -1,0 +1,134 @@
+/* Maps of operations: every element with class "map" and a data-points-url.
+ *
+ * The points come from /map.json with the page's own query (the timeline's
+ * filters): [id, lon, lat, location_precision, kind, date, where] rows.
+ * Up to CLUSTER_ABOVE points are drawn one circle each; more are clustered.
+ * Tiles may fail to load (offline): the circles are drawn all the same.
+ */
+(function () {
+  "use strict";
+
+  var CLUSTER_ABOVE = 500;
+  // Wider, paler, dashed circles for places known less precisely.
+  var STYLES = {
+    exact: { radius: 5, weight: 1, fillOpacity: 0.9 },
+    near: { radius: 7, weight: 2, fillOpacity: 0.6 },
+    district: { radius: 10, weight: 2, fillOpacity: 0.35, dashArray: "4 3" },
+    province: { radius: 13, weight: 2, fillOpacity: 0.25, dashArray: "4 3" },
+    region: { radius: 16, weight: 2, fillOpacity: 0.2, dashArray: "4 3" },
+    country: { radius: 20, weight: 2, fillOpacity: 0.15, dashArray: "2 4" }
+  };
+  var PRECISION_WORDS = {
+    exact: "exact location", near: "near the place named", district: "somewhere in the district",
+    province: "somewhere in the province", region: "somewhere in the region",
+    country: "somewhere in the country"
+  };
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function popupContent(row) {
+    var box = element("div", "", "map-popup");
+    var title = element("a", row[4] + ", " + row[5], "map-popup-title");
+    title.href = "/operations/" + row[0] + "/";
+    box.appendChild(title);
+    box.appendChild(element("p", row[6] + " (" + (PRECISION_WORDS[row[3]] || row[3]) + ")"));
+    var targets = element("ul", "", "map-popup-targets");
+    box.appendChild(targets);
+    // Titles and targets come from the API only when a popup opens: the map's
+    // own data stays small enough for 100,000 operations.
+    fetch("/api/v1/operations/" + row[0] + "/", { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (operation) {
+        if (!operation) return;
+        title.textContent = operation.title;
+        box.insertBefore(element("p", row[5] + " · " + row[4]), box.children[1]);
+        operation.targets.forEach(function (target) {
+          targets.appendChild(element("li", target.name + ": " + target.outcome.replace(/_/g, " ")));
+        });
+      })
+      .catch(function () { /* the link still leads to the page */ });
+    return box;
+  }
+
+  function filterToViewControl(map, form) {
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var button = element("button", "Filter to this view", "map-filter-button");
+      button.type = "button";
+      L.DomEvent.disableClickPropagation(button);
+      button.addEventListener("click", function () {
+        var bounds = map.getBounds();
+        var clamp = function (value, limit) { return Math.max(-limit, Math.min(limit, value)); };
+        form.elements.bbox.value = [
+          clamp(bounds.getWest(), 180), clamp(bounds.getSouth(), 90),
+          clamp(bounds.getEast(), 180), clamp(bounds.getNorth(), 90)
+        ].map(function (value) { return value.toFixed(4); }).join(",");
+        form.requestSubmit ? form.requestSubmit() : form.submit();
+      });
+      return button;
+    };
+    control.addTo(map);
+  }
+
+  function draw(container, data) {
+    var map = L.map(container, { scrollWheelZoom: false, worldCopyJump: true });
+    L.tileLayer(container.dataset.tileUrl, {
+      attribution: container.dataset.tileAttribution, maxZoom: 18
+    }).addTo(map);
+
+    var rows = data.points;
+    var layer = rows.length > CLUSTER_ABOVE
+      ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false })
+      : L.featureGroup();
+    var markers = rows.map(function (row) {
+      var style = STYLES[row[3]] || STYLES.exact;
+      var marker = L.circleMarker([row[2], row[1]], Object.assign(
+        { color: "#7a1f24", fillColor: "#c0392b", className: "op-marker op-" + row[3] }, style));
+      marker.bindPopup(function () { return popupContent(row); });
+      return marker;
+    });
+    layer.addLayers ? layer.addLayers(markers) : markers.forEach(function (m) { layer.addLayer(m); });
+    layer.addTo(map);
+
+    var bounds = L.latLngBounds(rows.map(function (row) { return [row[2], row[1]]; }));
+    if (container.dataset.lat && container.dataset.lon) {
+      var here = [parseFloat(container.dataset.lat), parseFloat(container.dataset.lon)];
+      L.marker(here, { title: "The place" }).addTo(map);
+      bounds.extend(here);
+    }
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 9 });
+    } else {
+      map.setView([34.5, 40], 5);
+    }
+    var form = document.getElementById("filter-form");
+    if (form && form.elements.bbox) filterToViewControl(map, form);
+
+    container.dataset.markerCount = String(rows.length);
+    var note = document.createElement("p");
+    note.className = "map-note";
+    note.textContent = rows.length === 1 ? "1 located operation" : rows.length + " located operations";
+    container.parentNode.insertBefore(note, container.nextSibling);
+  }
+
+  function start(container) {
+    if (!window.L) return;
+    fetch(container.dataset.pointsUrl, { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("map points: " + response.status);
+        return response.json();
+      })
+      .then(function (data) { draw(container, data); })
+      .catch(function () {
+        container.classList.add("map-failed");
+        container.textContent = "The map could not be loaded.";
+      });
+  }
+
+  document.querySelectorAll(".map[data-points-url]").forEach(start);
+})();
