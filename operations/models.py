@@ -25,6 +25,14 @@ from .normalise import normalise_url
 COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
 
 
+def country_name(code):
+    """The name readers know a country by: Syria rather than Syrian Arab Republic."""
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
 def validate_country(value):
     if value not in COUNTRY_CODES:
         raise ValidationError(
@@ -303,8 +311,7 @@ class Place(Publishable, SearchableName):
 
     @property
     def country_name(self):
-        country = pycountry.countries.get(alpha_2=self.country)
-        return country.name if country else self.country
+        return country_name(self.country)
 
     @property
     def has_coordinates(self):

@@ -22,7 +22,16 @@ from ..api.pagination import KeysetPagination, total_order
 from ..dates import DatePrecision, format_local
 from ..filters import OperationFilterSet
 from ..groups import sees_drafts, visible
-from ..models import COUNTRY_CODES, Operation, OperationKind, Organisation, Outcome, Person, Place
+from ..models import (
+    COUNTRY_CODES,
+    Operation,
+    OperationKind,
+    Organisation,
+    Outcome,
+    Person,
+    Place,
+    country_name,
+)
 
 DEFAULT_ORDER = ("-occurred_at",)
 # Names the timeline reads besides the filters; anything else is reported as ignored.
@@ -134,9 +143,7 @@ def filter_choices(request):
     return {
         "kinds": OperationKind.choices,
         "outcomes": Outcome.choices,
-        "countries": [
-            (code, Place(country=code).country_name) for code in countries if code in COUNTRY_CODES
-        ],
+        "countries": [(code, country_name(code)) for code in countries if code in COUNTRY_CODES],
         "organisations": organisations,
     }
 
