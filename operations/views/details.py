@@ -17,6 +17,7 @@ from ..models import (
     Claim,
     Operation,
     Organisation,
+    Outcome,
     Person,
     PersonAlias,
     Place,
@@ -100,14 +101,7 @@ def person(request, pk):
         detailed = {claim.pk: claim for claim in operation.fate_claims}
         summary = operation.claims_summary
         fates[operation.pk] = [
-            {
-                "target": target,
-                "reported": summary.outcomes[target.pk],
-                "claims": [detailed[claim.pk] for claim in summary.outcomes[target.pk].claims],
-                "superseded": [
-                    detailed[claim.pk] for claim in summary.outcomes[target.pk].superseded
-                ],
-            }
+            fate(target, summary.outcomes[target.pk], detailed)
             for target in operation.targets.all()
             if target.person_id == record.pk
         ]
@@ -154,6 +148,21 @@ def person(request, pk):
             "fates": fates,
         },
     )
+
+
+def fate(target, reported, detailed):
+    """What the sources said of one target's fate: the summary's current and
+    corrected claims, each with its source (from `detailed`, claims by id)."""
+    labels = dict(Outcome.choices)
+    return {
+        "target": target,
+        "contested": reported.contested,
+        "outcomes": [labels.get(outcome, outcome) for outcome in reported.outcomes],
+        "claims": [detailed[claim.pk] for claim in reported.claims if claim.pk in detailed],
+        "superseded": [
+            detailed[claim.pk] for claim in reported.superseded if claim.pk in detailed
+        ],
+    }
 
 
 def alias_groups(aliases):
