@@ -7,6 +7,12 @@
   var form = document.getElementById("filter-form");
   if (!form) return;
 
+  // On a phone the results come first: the filters fold away unless one is wrong.
+  var filters = document.getElementById("filters");
+  if (filters && window.matchMedia("(max-width: 59.99rem)").matches && !document.querySelector(".errors")) {
+    filters.open = false;
+  }
+
   form.addEventListener("submit", function () {
     Array.prototype.forEach.call(form.elements, function (field) {
       if (field.name && field.value === "" && field.type !== "checkbox") field.disabled = true;

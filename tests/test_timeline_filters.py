@@ -11,7 +11,8 @@ import pytest
 
 from operations.filters import OperationFilterSet
 
-from .test_api_filters import FILTER_NAMES, expected_ids, listed, world  # noqa: F401
+from .test_api_filters import FILTER_NAMES, expected_ids, listed
+from .test_api_filters import world as world  # the API tests' operations, as a fixture
 
 pytestmark = pytest.mark.django_db
 

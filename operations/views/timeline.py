@@ -8,8 +8,9 @@ API's (operations/filters.py), and so are the order and the page cursor.
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import CharField, Count
+from django.db.models.functions import Cast, Substr, TruncMonth
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -82,15 +83,29 @@ def query_string(params, *, drop=(), **changes):
 
 
 def month_counts(operations):
-    """(first day of the local month, number of operations) for the filtered operations."""
+    """(first day of the local month, number of operations) for the filtered operations.
+
+    On SQLite the month is the start of the date's ISO text ("2022-10"):
+    SQLite's TruncMonth runs in Python once per row, seconds at 100,000.
+    """
+    if connection.vendor == "sqlite":
+        month = Substr(Cast("occurred_on", CharField()), 1, 7)
+    else:
+        month = TruncMonth("occurred_on")
     rows = (
         operations.order_by()
-        .annotate(month=TruncMonth("occurred_on"))
+        .annotate(month=month)
         .values("month")
         .annotate(count=Count("pk", distinct=True))
         .order_by("month")
     )
-    return [(row["month"], row["count"]) for row in rows]
+    return [(first_of_month(row["month"]), row["count"]) for row in rows]
+
+
+def first_of_month(value):
+    if isinstance(value, str):
+        return dt.date(int(value[:4]), int(value[5:7]), 1)
+    return value
 
 
 def month_groups(operations, counts):

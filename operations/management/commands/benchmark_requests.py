@@ -1,7 +1,7 @@
-"""Server time of typical API requests on the configured database, for the notes.
+"""Server time of typical API requests and pages on the configured database, for the notes.
 
     python manage.py generate_operations --count 10000 --seed 1
-    python manage.py benchmark_api --runs 9
+    python manage.py benchmark_requests --runs 9
 
 Requests go through Django's full stack in this process (no network), so the
 figures are server time. Machines are noisy: compare figures of one run.
@@ -12,16 +12,41 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from operations.models import Operation
+from operations.api.pagination import encode
+from operations.models import Operation, Organisation, Person, Place, Source
+
+
+def most(model, relation):
+    """The published record with the most `relation` rows: the heaviest page of its kind."""
+    records = model.objects.published().annotate(rows=Count(relation)).order_by("-rows", "pk")
+    return records.values_list("pk", flat=True).first()
+
+
+def deep_cursor(position):
+    """The timeline's cursor after the `position`-th published operation, newest first."""
+    operation = Operation.objects.published().order_by("-occurred_at", "-id")[position]
+    return encode({"value": operation.occurred_at.isoformat(), "id": operation.pk})
 
 
 def requests():
     busiest = Operation.objects.published().order_by("-id").values_list("pk", flat=True).first()
     filtered = "country=SY&date_after=2016-01-01&date_before=2024-12-31"
+    deep = int(Operation.objects.published().count() * 0.9)
     return [
+        ("timeline page of 50", "/"),
+        ("timeline, country and dates", f"/?{filtered}"),
+        (f"timeline after the {deep}th", f"/?cursor={deep_cursor(deep)}"),
+        ("timeline q by a name alias", "/?q=Qurashi"),
+        ("map points of every operation", "/map.json"),
+        ("operation page", f"/operations/{busiest}/"),
+        ("person page", f"/persons/{most(Person, 'targets')}/"),
+        ("organisation page", f"/organisations/{most(Organisation, 'operation_forces')}/"),
+        ("place page", f"/places/{most(Place, 'operations')}/"),
+        ("source page", f"/sources/{most(Source, 'claims')}/"),
         ("list of 100, country and dates", f"/api/v1/operations/?{filtered}&page_size=100"),
         ("list of 10, country and dates", f"/api/v1/operations/?{filtered}&page_size=10"),
         ("operation detail", f"/api/v1/operations/{busiest}/"),
@@ -32,7 +57,7 @@ def requests():
 
 
 class Command(BaseCommand):
-    help = "Median server time and query count of typical API requests."
+    help = "Median server time and query count of typical pages and API requests."
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=9)
