@@ -696,6 +696,23 @@ class OperationQuerySet(PublishableQuerySet):
         ).values("pk")
         return self.filter(pk__in=matching)
 
+    def with_links(self, readable):
+        """Each operation's links to others, both ways, to operations in `readable` only."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "links_from",
+                queryset=OperationLink.objects.filter(to_operation__in=readable).select_related(
+                    "to_operation"
+                ),
+            ),
+            models.Prefetch(
+                "links_to",
+                queryset=OperationLink.objects.filter(from_operation__in=readable).select_related(
+                    "from_operation"
+                ),
+            ),
+        )
+
     def targeting(self, organisation, *, public=False):
         """Operations whose targets belonged to `organisation` (an id, or an OuterRef):
         the organisation itself, or persons who held a role in it. With `public`, a
@@ -1304,7 +1321,7 @@ class Claim(models.Model):
             target = self.target.public_name if public else self.target
             return f"{target} {self.get_outcome_display()}"
         if self.point == self.Point.CASUALTIES:
-            return f"{self.count_range} {self.get_category_display()}"
+            return f"{self.get_category_display()}: {self.count_range}"
         if self.point == self.Point.TIME:
             return self.when
         if self.point == self.Point.PLACE:

@@ -135,12 +135,12 @@ def test_a_contested_count_shows_both_claims_side_by_side(client, demo):
     assert "Sources disagree: the current claims range over 0–1." in words(point)
     side_by_side = element(point, cls="side-by-side")
     centcom, syrian_tv = elements(side_by_side, cls="claim")
-    assert words(element(centcom, cls="says")) == "0 civilians killed"
+    assert words(element(centcom, cls="says")) == "civilians killed: 0"
     assert "CENTCOM statement on the helicopter raid near Qamishli" in words(centcom)
     assert "US Central Command, in a statement" in words(centcom)
     assert "Reliability B usually reliable" in words(centcom)
     assert "Credibility 3 possibly true" in words(centcom)
-    assert words(element(syrian_tv, cls="says")).startswith("1 civilians killed")
+    assert words(element(syrian_tv, cls="says")).startswith("civilians killed: 1")
     assert "Syrian state television on Telegram about the raid near Qamishli" in words(syrian_tv)
     assert "state-run Syrian television, on Telegram" in words(syrian_tv)
     assert "Reliability D not usually reliable" in words(syrian_tv)
@@ -185,14 +185,14 @@ def test_a_correction_reads_as_first_reported_then_later_reported(client, demo):
     current = element(point, cls="claims")
     assert (
         words(element(current, cls="says"))
-        == "2 civilians killed (two children, both under twelve)"
+        == "civilians killed: 2 (two children, both under twelve)"
     )
     corrected = element(point, cls="superseded")
     assert (
         words(element(corrected, cls="says"))
-        == "corrected 3 civilians killed (three of his children)"
+        == "corrected civilians killed: 3 (three of his children)"
     )
-    assert "Corrected by a later report: 2 civilians killed (Pentagon briefing" in words(corrected)
+    assert "Corrected by a later report: civilians killed: 2 (Pentagon briefing" in words(corrected)
     assert "the US president, in a televised address" in words(corrected)
 
 
@@ -252,7 +252,7 @@ def test_every_point_has_a_linkable_section_under_claims(client):
         "point-forces",
         "point-kind",
     ]
-    assert "at least 13 people killed (not broken down)" in words(claims)
+    assert "people killed (not broken down): at least 13" in words(claims)
     claimed_time = element(element(claims, id="point-time"), cls="says")
     assert element(claimed_time, tag="time").attributes["datetime"] == "2022-10-06"
     assert words(claimed_time) == "6 Oct 2022"
@@ -435,7 +435,7 @@ def test_a_draft_sources_claim_is_left_out_for_the_public_but_shown_to_an_analys
     client.logout()
     source = page(client, operation)
     assert "An unchecked blog" not in source
-    assert "5 civilians killed" not in source
+    assert "civilians killed: 5" not in source
     html = parse(source)
     point = element(html, id="point-civilians-killed")
     assert "contested" not in classes(point)

@@ -188,21 +188,7 @@ class OperationViewSet(RecordViewSet):
         details = self.action != "list"
         queryset = queryset.with_summary(public=self.public, claim_details=details)
         if self.action != "list":
-            related = visible(models.Operation, self.request.user)
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "links_from",
-                    queryset=models.OperationLink.objects.filter(
-                        to_operation__in=related
-                    ).select_related("to_operation"),
-                ),
-                Prefetch(
-                    "links_to",
-                    queryset=models.OperationLink.objects.filter(
-                        from_operation__in=related
-                    ).select_related("from_operation"),
-                ),
-            )
+            queryset = queryset.with_links(visible(models.Operation, self.request.user))
         return queryset
 
     def perform_destroy(self, operation):

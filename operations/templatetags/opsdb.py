@@ -1,5 +1,7 @@
 """Template tags that every page uses to show dates and names the same way."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.utils.html import format_html
 
@@ -69,3 +71,12 @@ def link(context, record, text=None):
 def get_item(mapping, key):
     """`mapping[key]` in a template, None when absent."""
     return mapping.get(key)
+
+
+@register.filter
+def web_url(value):
+    """`value` if it is an http(s) address, else "": a stored URL never becomes a script link.
+
+    Validation already refuses other schemes; this holds for rows written around it.
+    """
+    return value if urlsplit(value or "").scheme.lower() in ("http", "https") else ""

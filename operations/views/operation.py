@@ -1,6 +1,5 @@
 """The operation page: the facts as the analyst reads them, and who says what."""
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
@@ -24,25 +23,6 @@ LINK_TO = {
 OUTCOME_LABELS = dict(Outcome.choices)
 
 
-def with_related(operations, user):
-    """Links to other operations, both ways, to those this reader may see (as the API)."""
-    readable = visible(Operation, user)
-    return operations.prefetch_related(
-        Prefetch(
-            "links_from",
-            queryset=OperationLink.objects.filter(to_operation__in=readable).select_related(
-                "to_operation"
-            ),
-        ),
-        Prefetch(
-            "links_to",
-            queryset=OperationLink.objects.filter(from_operation__in=readable).select_related(
-                "from_operation"
-            ),
-        ),
-    )
-
-
 def related_operations(operation):
     """(how it relates, the other operation), each once, in the order they happened."""
     pairs = [(LINK_FROM[link.relation], link.to_operation) for link in operation.links_from.all()]
@@ -63,7 +43,8 @@ def anchor(point):
 def detail(request, pk):
     public = not sees_drafts(request.user, Operation)
     operations = visible(Operation, request.user).with_summary(public=public)
-    operation = get_object_or_404(with_related(operations, request.user), pk=pk)
+    readable = visible(Operation, request.user)
+    operation = get_object_or_404(operations.with_links(readable), pk=pk)
     summary = operation.claims_summary
     points = [
         {
