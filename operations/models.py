@@ -602,8 +602,9 @@ class Role(models.Model):
 
     @property
     def period(self):
+        """ "Apr 2013 – 26 Oct 2019", "? – 6 Oct 2022", "3 Aug 2023 – present"."""
         start = dates.format_partial_date(self.started_on, self.started_precision) or "?"
-        end = dates.format_partial_date(self.ended_on, self.ended_precision)
+        end = dates.format_partial_date(self.ended_on, self.ended_precision) or "present"
         return f"{start} – {end}"
 
     def held_on(self, day):
@@ -854,6 +855,13 @@ class LocationPrecision(models.TextChoices):
     COUNTRY = "country", _("country")
 
 
+def where_text(place_name, location_precision):
+    """ "near Qamishli" for a place known to be near; the place's name otherwise."""
+    if location_precision == LocationPrecision.NEAR:
+        return f"near {place_name}"
+    return place_name
+
+
 # How each location precision reads beside the place's name on the pages.
 LOCATION_NOTES = {
     LocationPrecision.EXACT: _("exact location"),
@@ -976,9 +984,7 @@ class Operation(Publishable):
         """ "near Qamishli", "northern Syria": the place as precisely as known."""
         if self.place is None:
             return ""
-        if self.location_precision == LocationPrecision.NEAR:
-            return f"near {self.place.name}"
-        return self.place.name
+        return where_text(self.place.name, self.location_precision)
 
     @property
     def location_note(self):
@@ -1036,10 +1042,6 @@ class OperationForce(models.Model):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
-
-    @property
-    def name(self):
-        return self.organisation.name
 
     @property
     def public_name(self):

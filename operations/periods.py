@@ -34,13 +34,6 @@ class Span:
     href: str = ""
 
 
-def period_text(role):
-    """ "Apr 2013 – 26 Oct 2019", "? – 6 Oct 2022", "3 Aug 2023 – present"."""
-    start = dates.format_partial_date(role.started_on, role.started_precision) or "?"
-    end = dates.format_partial_date(role.ended_on, role.ended_precision) or "present"
-    return f"{start} – {end}"
-
-
 def role_span(role, *, label, title="", href=""):
     """A role's period as a Span: its end date covers the whole day, month or year."""
     end = None

@@ -74,6 +74,10 @@ class OutcomeSummary(PointSummary):
         """The distinct outcomes the current claims report, in the order first reported."""
         return list(dict.fromkeys(claim.outcome for claim in self.claims))
 
+    @property
+    def outcome_labels(self):
+        return [Outcome(outcome).label for outcome in self.outcomes]
+
 
 def outcome_label(name):
     return f"outcome for {name}"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from operations.views import details, operation, timeline
+from operations.views import details, errors, operation, timeline
 
 urlpatterns = [
     path("", timeline.timeline, name="timeline"),
@@ -15,4 +15,4 @@ urlpatterns = [
     path("api/", include("operations.api.urls")),
 ]
 
-handler404 = timeline.page_not_found
+handler404 = errors.page_not_found

@@ -1,7 +1,8 @@
 /* Maps of operations: every element with class "map" and a data-points-url.
  *
  * The points come from /map.json with the page's own query (the timeline's
- * filters): [id, lon, lat, location_precision, kind, date, where] rows.
+ * filters): rows of [id, place, location_precision, kind, date, date_precision],
+ * with each place's [name, lon, lat] given once.
  * Up to CLUSTER_ABOVE points are drawn one circle each; more are clustered.
  * Tiles may fail to load (offline): the circles are drawn all the same.
  */
@@ -18,11 +19,17 @@
     region: { radius: 16, weight: 2, fillOpacity: 0.2, dashArray: "4 3" },
     country: { radius: 20, weight: 2, fillOpacity: 0.15, dashArray: "2 4" }
   };
-  var PRECISION_WORDS = {
-    exact: "exact location", near: "near the place named", district: "somewhere in the district",
-    province: "somewhere in the province", region: "somewhere in the region",
-    country: "somewhere in the country"
-  };
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  // "2019", "Feb 2022" or "6 Oct 2022": a local date as precisely as it is known.
+  function localDate(iso, precision) {
+    var parts = iso.split("-");
+    var month = MONTHS[parseInt(parts[1], 10) - 1];
+    if (precision === "year") return parts[0];
+    if (precision === "month") return month + " " + parts[0];
+    return parseInt(parts[2], 10) + " " + month + " " + parts[0];
+  }
 
   function element(tag, text, className) {
     var node = document.createElement(tag);
@@ -31,22 +38,23 @@
     return node;
   }
 
-  function popupContent(row) {
+  function popupContent(point, notes) {
     var box = element("div", "", "map-popup");
-    var title = element("a", row[4] + ", " + row[5], "map-popup-title");
-    title.href = "/operations/" + row[0] + "/";
+    var facts = point.kind + ", " + point.date;
+    var title = element("a", facts, "map-popup-title");
+    title.href = "/operations/" + point.id + "/";
     box.appendChild(title);
-    box.appendChild(element("p", row[6] + " (" + (PRECISION_WORDS[row[3]] || row[3]) + ")"));
+    box.appendChild(element("p", point.where + " (" + (notes[point.precision] || point.precision) + ")"));
     var targets = element("ul", "", "map-popup-targets");
     box.appendChild(targets);
     // Titles and targets come from the API only when a popup opens: the map's
     // own data stays small enough for 100,000 operations.
-    fetch("/api/v1/operations/" + row[0] + "/", { headers: { Accept: "application/json" } })
+    fetch("/api/v1/operations/" + point.id + "/", { headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (operation) {
         if (!operation) return;
         title.textContent = operation.title;
-        box.insertBefore(element("p", row[5] + " · " + row[4]), box.children[1]);
+        box.insertBefore(element("p", facts), box.children[1]);
         operation.targets.forEach(function (target) {
           targets.appendChild(element("li", target.name + ": " + target.outcome.replace(/_/g, " ")));
         });
@@ -81,21 +89,36 @@
       attribution: container.dataset.tileAttribution, maxZoom: 18
     }).addTo(map);
 
-    var rows = data.points;
-    var layer = rows.length > CLUSTER_ABOVE
+    var points = data.points.map(function (row) {
+      var place = data.places[row[1]];
+      return {
+        id: row[0], lon: place[1], lat: place[2], precision: row[2],
+        kind: data.kinds[row[3]] || row[3], date: localDate(row[4], row[5]),
+        where: row[2] === "near" ? data.near.replace("{place}", place[0]) : place[0]
+      };
+    });
+    var layer = points.length > CLUSTER_ABOVE
       ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false })
       : L.featureGroup();
-    var markers = rows.map(function (row) {
-      var style = STYLES[row[3]] || STYLES.exact;
-      var marker = L.circleMarker([row[2], row[1]], Object.assign(
-        { color: "#7a1f24", fillColor: "#c0392b", className: "op-marker op-" + row[3] }, style));
-      marker.bindPopup(function () { return popupContent(row); });
+    var markers = points.map(function (point) {
+      var style = STYLES[point.precision] || STYLES.exact;
+      var marker = L.circleMarker([point.lat, point.lon], Object.assign(
+        { color: "#7a1f24", fillColor: "#c0392b", className: "op-marker op-" + point.precision },
+        style));
+      marker.bindPopup(function () { return popupContent(point, data.location_notes); });
       return marker;
     });
-    layer.addLayers ? layer.addLayers(markers) : markers.forEach(function (m) { layer.addLayer(m); });
+    if (layer.addLayers) {
+      layer.addLayers(markers);
+    } else {
+      markers.forEach(function (marker) { layer.addLayer(marker); });
+    }
     layer.addTo(map);
 
-    var bounds = L.latLngBounds(rows.map(function (row) { return [row[2], row[1]]; }));
+    // Fitted to the places, not to every point: 235 places hold 100,000 operations.
+    var bounds = L.latLngBounds(Object.keys(data.places).map(function (key) {
+      return [data.places[key][2], data.places[key][1]];
+    }));
     if (container.dataset.lat && container.dataset.lon) {
       var here = [parseFloat(container.dataset.lat), parseFloat(container.dataset.lon)];
       L.marker(here, { title: "The place" }).addTo(map);
@@ -109,10 +132,11 @@
     var form = document.getElementById("filter-form");
     if (form && form.elements.bbox) filterToViewControl(map, form);
 
-    container.dataset.markerCount = String(rows.length);
+    container.dataset.markerCount = String(points.length);
     var note = document.createElement("p");
     note.className = "map-note";
-    note.textContent = rows.length === 1 ? "1 located operation" : rows.length + " located operations";
+    note.textContent = points.length === 1
+      ? "1 located operation" : points.length.toLocaleString("en") + " located operations";
     container.parentNode.insertBefore(note, container.nextSibling);
   }
 

@@ -192,7 +192,9 @@ def test_a_correction_reads_as_first_reported_then_later_reported(client, demo):
         words(element(corrected, cls="says"))
         == "corrected civilians killed: 3 (three of his children)"
     )
-    assert "Corrected by a later report: civilians killed: 2 (Pentagon briefing" in words(corrected)
+    assert "Corrected by a later report: civilians killed: 2 (Pentagon briefing" in words(
+        corrected
+    )
     assert "the US president, in a televised address" in words(corrected)
 
 

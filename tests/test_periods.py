@@ -27,9 +27,9 @@ def test_a_role_ending_in_a_month_covers_the_whole_month():
 
 def test_a_period_reads_with_an_unknown_start_and_an_open_end():
     role = Role(started_on=None, ended_on=None)
-    assert periods.period_text(role) == "? – present"
+    assert role.period == "? – present"
     role = Role(started_on=dt.date(2013, 4, 1), started_precision=DatePrecision.MONTH)
-    assert periods.period_text(role) == "Apr 2013 – present"
+    assert role.period == "Apr 2013 – present"
 
 
 def test_the_axis_runs_from_the_first_start_to_the_last_end():

@@ -478,3 +478,15 @@ def test_analysts_read_draft_pages_of_every_kind(analyst_client):
     for make in RECORDS.values():
         record = make(status=DRAFT)
         assert 'class="badge draft"' in page(analyst_client, record)
+
+
+def test_a_stored_address_that_is_not_a_web_address_is_shown_but_not_linked(client):
+    source = SourceFactory()
+    # Validation refuses such a URL; a row written around it must still be harmless.
+    models.Source.objects.filter(pk=source.pk).update(
+        url="javascript:alert(1)", archive_url="data:text/html,hello"
+    )
+    html = page(client, source)
+    assert 'href="javascript:' not in html
+    assert 'href="data:' not in html
+    assert "javascript:alert(1)" in html

@@ -143,3 +143,26 @@ def test_a_stored_script_is_shown_as_text_and_never_runs(site):
     site.goto(site.base + operation.get_absolute_url())
     assert "<script>window.pwned = 2</script>" in site.locator("main").inner_text()
     assert site.evaluate("window.pwned") is None
+
+
+def test_the_keyboard_moves_through_the_filters_without_reloading_the_page(site):
+    site.goto(site.base + "/")
+    site.get_by_label("airstrike").focus()
+    site.keyboard.press("Space")
+    site.keyboard.press("Tab")
+    site.keyboard.press("Space")
+    assert site.url == site.base + "/"
+    site.get_by_role("button", name="Apply filters").click()
+    site.wait_for_url("**/?kind=airstrike&kind=drone_strike")
+    assert site.locator(".count").inner_text() == "2 matching operations"
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_stay_open_after_use(site):
+    site.set_viewport_size({"width": 390, "height": 844})
+    site.goto(site.base + "/")
+    assert site.locator("#filters").get_attribute("open") is None
+    site.locator("#filters summary").click()
+    with site.expect_navigation():
+        site.get_by_label("capture operation").check()
+    assert site.locator("#filters").get_attribute("open") is not None
+    assert site.locator(".count").inner_text() == "1 matching operation"

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from operations import models
 from operations.filters import OperationFilterSet
 
 from .test_api_filters import FILTER_NAMES, expected_ids, listed
@@ -125,13 +126,60 @@ def test_the_map_points_are_the_located_operations_of_the_same_query(client, wor
     params, _ = world.filters["country"]
     data = client.get("/map.json", params).json()
 
-    located = set(listed(client, {**params}))
-    assert {row[0] for row in data["points"]} <= located
-    assert data["fields"][:3] == ["id", "lon", "lat"]
-    for row in data["points"]:
-        assert -180 <= row[1] <= 180 and -90 <= row[2] <= 90
+    located = [
+        operation
+        for operation in models.Operation.objects.filter(pk__in=listed(client, params))
+        if operation.place.has_coordinates
+    ]
+    assert data["fields"] == [
+        "id",
+        "place",
+        "location_precision",
+        "kind",
+        "date",
+        "date_precision",
+    ]
+    assert sorted(row[0] for row in data["points"]) == sorted(op.pk for op in located)
+    for operation in located:
+        row = next(row for row in data["points"] if row[0] == operation.pk)
+        assert row[2:] == [
+            operation.location_precision,
+            operation.kind,
+            operation.occurred_on.isoformat(),
+            operation.date_precision,
+        ]
+        name, longitude, latitude = data["places"][str(row[1])]
+        assert name == operation.place.name
+        assert (longitude, latitude) == (
+            float(operation.place.longitude),
+            float(operation.place.latitude),
+        )
 
 
-def test_an_unknown_parameter_is_shown_as_ignored_not_silently_dropped(client, world):
-    page = client.get("/", {"contsted": "true"}).content.decode()
-    assert "Ignored unknown parameter: contsted." in page
+def test_an_unknown_parameter_is_shown_as_ignored_and_left_out_of_the_links(client, world):
+    page = client.get("/", {"contsted": "true", "kind": "airstrike", "format": "csv"})
+    html = page.content.decode().replace("&amp;", "&")
+    assert "Ignored unknown parameter: contsted." in html
+    assert "contsted" not in html.split("Ignored unknown parameter")[1].split("</p>", 1)[1]
+    assert 'href="/api/v1/operations/?kind=airstrike"' in html
+    assert client.get("/api/v1/operations/?kind=airstrike").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["q", "contested", "civilian_harm", "organisation", "person", "country", "kinds"]
+)
+def test_an_analyst_s_timeline_matches_the_analyst_s_api_drafts_included(
+    client, world, analyst, name
+):
+    client.force_login(analyst)
+    params, _ = world.filters[name]
+    ids, count = on_timeline(client, params)
+    assert ids == listed(client, params)
+    assert count == len(ids)
+
+
+def test_an_analyst_sees_drafts_on_the_timeline_with_status_draft(client, world, analyst):
+    client.force_login(analyst)
+    ids, _ = on_timeline(client, {"status": "draft"})
+    assert ids
+    assert ids == listed(client, {"status": "draft"})

@@ -203,7 +203,10 @@ def test_a_contested_count_and_a_contested_outcome_are_marked_on_the_entry(clien
     html = entry(client, operation)
     assert 'class="operation is-contested"' in html
     assert 'civilians killed: <span class="range">0–1</span> <strong class="contested">' in html
-    assert 'title="Sources disagree: killed, wounded">contested</strong>' in html
+    assert (
+        '<strong class="contested">contested</strong> '
+        '<span class="reported">(sources report: killed, wounded)</span>' in html
+    )
     assert "Sources disagree on: outcome for Abu Example, civilians killed" in html
     assert "4 sources" in html
 
@@ -249,7 +252,10 @@ def test_the_chart_has_a_bar_per_month_with_operations_linking_to_that_month(cli
     assert page.count('<rect class="bar"') == 2
     assert "<title>October 2022: 2 operations</title>" in page
     assert "<title>July 2022: 1 operation</title>" in page
-    assert '<a href="?kind=airstrike&date_after=2022-10-01&date_before=2022-10-31">' in page
+    assert (
+        '<a href="?kind=airstrike&date_after=2022-10-01&date_before=2022-10-31" tabindex="-1">'
+        in page
+    )
     assert "the busiest month is October 2022 with 2" in page
     for label in ("Jul 22", "Aug 22", "Sep 22", "Oct 22"):
         assert f">{label}</text>" in page
@@ -278,6 +284,7 @@ def test_the_map_gives_no_coordinates_of_a_draft_place(client):
     shown = OperationFactory()
     data = client.get("/map.json").json()
     assert [row[0] for row in data["points"]] == [shown.pk]
+    assert list(data["places"]) == [str(shown.place.pk)]
     assert "Secret Farm" not in entry(client, hidden)
 
 

@@ -178,7 +178,7 @@ class OperationViewSet(RecordViewSet):
     list_serializer_class = serializers.OperationListSerializer
     detail_serializer_class = serializers.OperationDetailSerializer
     write_serializer_class = writers.OperationWriteSerializer
-    ordering = ("-occurred_at", "-id")
+    ordering = models.Operation._meta.ordering
     export_name = "operations"
 
     def extra_export_renderers(self):

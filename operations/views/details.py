@@ -36,7 +36,7 @@ OPERATIONS_SHOWN = 50
 def operation_list(operations, *, public, query, prefetch=()):
     """Up to OPERATIONS_SHOWN of `operations` (newest first), their count and the
     timeline's link to all of them. Costs six queries, and one per `prefetch`."""
-    operations = operations.order_by("-occurred_at", "-id")
+    operations = operations.order_by(*Operation._meta.ordering)
     shown = operations.with_summary(public=public, claim_details=False).prefetch_related(*prefetch)
     return {
         "items": list(shown[:OPERATIONS_SHOWN]),
@@ -116,7 +116,7 @@ def person(request, pk):
                         role,
                         label=f"{role.title}, {reader_name(role.organisation, public)}",
                         title=f"{role.title}, {reader_name(role.organisation, public)}: "
-                        f"{periods.period_text(role)}",
+                        f"{role.period}",
                     )
                     for role in roles
                 ],
@@ -207,7 +207,7 @@ def organisation(request, pk):
             periods.role_span(
                 role,
                 label=name,
-                title=f"{name}, {role.title}: {periods.period_text(role)}",
+                title=f"{name}, {role.title}: {role.period}",
                 href=role.person.get_absolute_url(),
             )
         )
@@ -290,6 +290,10 @@ def source(request, pk):
                 "claim": claim,
                 "statement": claim.describe(public=public),
                 "superseded_by": list(claim.superseded_by.all()),
+                # The claim it corrects, unless that one's source is hidden from this reader.
+                "supersedes": claim.supersedes
+                if claim.supersedes and (not public or claim.supersedes.source.is_published)
+                else None,
             }
         )
     return render(

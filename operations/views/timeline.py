@@ -14,17 +14,17 @@ from django.db.models.functions import Cast, Substr, TruncMonth
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views import defaults
 from django.views.decorators.gzip import gzip_page
 from rest_framework.exceptions import NotFound, ValidationError
 
 from .. import charts
 from ..api.pagination import KeysetPagination, total_order
-from ..dates import DatePrecision, format_local
 from ..filters import OperationFilterSet
-from ..groups import sees_drafts, visible
+from ..groups import visible
 from ..models import (
     COUNTRY_CODES,
+    LOCATION_NOTES,
+    LocationPrecision,
     Operation,
     OperationKind,
     Organisation,
@@ -32,9 +32,9 @@ from ..models import (
     Person,
     Place,
     country_name,
+    where_text,
 )
 
-DEFAULT_ORDER = ("-occurred_at",)
 # Names the timeline reads besides the filters; anything else is reported as ignored.
 PAGE_PARAMETERS = ("cursor", "page_size")
 SUGGESTIONS = 5
@@ -59,16 +59,19 @@ FORM_VALUES = (
 )
 
 
-def reads_public(request):
-    """Whether this reader sees published records only (and figures from published sources)."""
-    return not sees_drafts(request.user, Operation)
-
-
 def filtered_operations(request):
     """The API's OperationFilterSet over this request's query string."""
     return OperationFilterSet(
         request.GET, queryset=visible(Operation, request.user), request=request
     )
+
+
+def filter_params(request, filterset):
+    """The request's filter parameters alone: what the API accepts, without page or format."""
+    params = request.GET.copy()
+    for name in set(params) - set(filterset.base_filters):
+        del params[name]
+    return params
 
 
 def query_string(params, *, drop=(), **changes):
@@ -153,7 +156,7 @@ def chosen_records(filterset):
 def filter_choices(request):
     """What the filter form offers: kinds, outcomes, countries with places, organisations."""
     places = visible(Place, request.user)
-    countries = sorted(set(places.values_list("country", flat=True)))
+    countries = places.order_by("country").values_list("country", flat=True).distinct()
     organisations = visible(Organisation, request.user).only("pk", "name")
     return {
         "kinds": OperationKind.choices,
@@ -165,7 +168,7 @@ def filter_choices(request):
 
 def timeline(request):
     filterset = filtered_operations(request)
-    public = reads_public(request)
+    public = filterset.public
     context = {
         "public": public,
         "filterset": filterset,
@@ -181,29 +184,34 @@ def timeline(request):
     if not filterset.is_valid():
         return render(request, "operations/timeline.html", context, status=400)
 
-    operations = total_order(filterset.qs, DEFAULT_ORDER)
+    operations = total_order(filterset.qs, Operation._meta.ordering)
     paginator = KeysetPagination()
     try:
         page = paginator.paginate_queryset(
             operations.with_summary(public=public, claim_details=False), request
         )
-    except (NotFound, ValidationError) as error:
+    except ValidationError as error:
         context["page_error"] = error.detail
         return render(request, "operations/timeline.html", context, status=400)
+    except NotFound as error:
+        # As the API answers a cursor it cannot read.
+        context["page_error"] = error.detail
+        return render(request, "operations/timeline.html", context, status=404)
 
     counts = month_counts(filterset.qs)
-    query = query_string(request.GET, drop=PAGE_PARAMETERS)
+    filters = filter_params(request, filterset)
+    query = query_string(filters)
     api = reverse("operation-list")
     query_data = filterset.form.cleaned_data
     context |= {
         "count": paginator.count,
         "groups": month_groups(page, counts),
-        "chart": charts.month_chart(counts, link=lambda month: month_link(request, month)),
+        "chart": charts.month_chart(counts, link=lambda month: month_link(filters, month)),
         "next_query": page_query(paginator.get_next_link()),
         "previous_query": page_query(paginator.get_previous_link()),
         "query": query,
         "exports": {
-            label: f"{api}?{query_string(request.GET, drop=PAGE_PARAMETERS, **export)}"
+            label: f"{api}?{query_string(filters, **export)}"
             for label, export in (
                 ("JSON", {}),
                 ("CSV", {"format": "csv"}),
@@ -223,71 +231,54 @@ def page_query(link):
     return link.split("?", 1)[1] if link else None
 
 
-def month_link(request, month):
-    """The current query narrowed to one local month (a bar of the chart)."""
+def month_link(filters, month):
+    """The current filters narrowed to one local month (a bar of the chart)."""
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
     last_day = next_month - dt.timedelta(days=1)
-    query = query_string(
-        request.GET,
-        drop=PAGE_PARAMETERS,
-        date_after=month.isoformat(),
-        date_before=last_day.isoformat(),
-    )
+    query = query_string(filters, date_after=month.isoformat(), date_before=last_day.isoformat())
     return f"?{query}"
 
 
 # The map's points: compact rows, not the GeoJSON export, so that 100,000
-# operations load in one request. Popups ask the API for the rest.
-MAP_FIELDS = ["id", "lon", "lat", "location_precision", "kind", "date", "where"]
+# operations load in one request of about a megabyte. Each place is sent once;
+# popups ask the API for titles and targets when they open.
+MAP_FIELDS = ["id", "place", "location_precision", "kind", "date", "date_precision"]
 
 
 @gzip_page
 def map_points(request):
-    """The located operations of a timeline query, as rows of MAP_FIELDS."""
+    """The located operations of a timeline query: rows of MAP_FIELDS, and their places."""
     filterset = filtered_operations(request)
     if not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
-    places = visible(Place, request.user).filter(latitude__isnull=False)
+    located = visible(Place, request.user).filter(latitude__isnull=False)
     rows = (
-        filterset.qs.filter(place__in=places)
+        filterset.qs.filter(place__in=located)
         .order_by()
         .values_list(
             "pk",
-            "place__longitude",
-            "place__latitude",
+            "place",
             "location_precision",
             "kind",
             "occurred_on",
             "date_precision",
             "place__name",
+            "place__longitude",
+            "place__latitude",
         )
-        .distinct()
     )
-    kinds = dict(OperationKind.choices)
-    points = [
-        [
-            pk,
-            float(longitude),
-            float(latitude),
-            precision,
-            str(kinds.get(kind, kind)),
-            format_local(dt.datetime.combine(day, dt.time()), coarse(date_precision)),
-            f"near {place}" if precision == "near" else place,
-        ]
-        for pk, longitude, latitude, precision, kind, day, date_precision, place in rows
-    ]
-    return JsonResponse({"fields": MAP_FIELDS, "points": points})
-
-
-def coarse(precision):
-    """The local date's precision: the map's popups give the day, not the minute."""
-    if precision in (DatePrecision.MINUTE, DatePrecision.HOUR):
-        return DatePrecision.DAY
-    return precision
-
-
-def page_not_found(request, exception):
-    """A 404 in the API's language for API addresses, the site's page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return defaults.page_not_found(request, exception)
+    places, points = {}, []
+    for pk, place, precision, kind, day, date_precision, name, longitude, latitude in rows:
+        if place not in places:
+            places[place] = [name, float(longitude), float(latitude)]
+        points.append([pk, place, precision, kind, day.isoformat(), date_precision])
+    return JsonResponse(
+        {
+            "fields": MAP_FIELDS,
+            "places": places,
+            "kinds": dict(OperationKind.choices),
+            "location_notes": LOCATION_NOTES,
+            "near": where_text("{place}", LocationPrecision.NEAR),
+            "points": points,
+        }
+    )
