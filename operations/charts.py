@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 720, 180
-LEFT, RIGHT, TOP, BOTTOM = 40, 8, 10, 26
+LEFT, RIGHT, TOP, BOTTOM = 50, 8, 10, 26
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 
@@ -105,6 +105,8 @@ def month_chart(counts, *, link):
         "right": WIDTH - RIGHT,
         "top": TOP,
         "bottom": TOP + PLOT_HEIGHT,
+        # The y axis's title runs up the left edge: rotated, its x is minus the height.
+        "title_x": -(TOP + PLOT_HEIGHT / 2),
         "label_y": HEIGHT - 8,
         "bars": bars,
         "ticks": ticks,

@@ -257,6 +257,7 @@ def test_the_chart_has_a_bar_per_month_with_operations_linking_to_that_month(cli
         in page
     )
     assert "the busiest month is October 2022 with 2" in page
+    assert 'text-anchor="middle">operations</text>' in page
     for label in ("Jul 22", "Aug 22", "Sep 22", "Oct 22"):
         assert f">{label}</text>" in page
 
