@@ -39,6 +39,14 @@ def fresh_cache():
 
 
 @pytest.fixture
+def demo(db):
+    """The worked example of DESIGN.md, as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("loaddemo", verbosity=0)
+
+
+@pytest.fixture
 def groups(db):
     from operations.groups import setup_groups
 

@@ -5,7 +5,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,6 +21,7 @@ from .factories import (
     SourceFactory,
     TargetFactory,
 )
+from .pages import page
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +30,6 @@ Point = models.Claim.Point
 
 # Operation with its place; forces; targets; claims; the claims' forces; links both ways.
 PAGE_QUERIES = 7
-
-
-@pytest.fixture
-def demo():
-    call_command("loaddemo", verbosity=0)
-
-
-def page(client, operation):
-    response = client.get(operation.get_absolute_url())
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}

@@ -5,7 +5,6 @@ import html as markup
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +21,7 @@ from .factories import (
     SourceFactory,
     TargetFactory,
 )
+from .pages import page
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +32,6 @@ DRAFT = models.Status.DRAFT
 def reader():
     """An anonymous reader (the `client` fixture is the analyst's in tests that log one in)."""
     return Client()
-
-
-@pytest.fixture
-def demo():
-    call_command("loaddemo", verbosity=0)
-
-
-def page(client, record):
-    response = client.get(record.get_absolute_url())
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def text(html):
