@@ -12,6 +12,8 @@ WIDTH, HEIGHT = 720, 180
 LEFT, RIGHT, TOP, BOTTOM = 50, 8, 10, 26
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
+# A chart spans at least a year, so that one busy month is not one wall-wide bar.
+MIN_MONTHS = 12
 
 
 @dataclass
@@ -53,12 +55,18 @@ def nice_ceiling(value):
 def month_chart(counts, *, link):
     """Geometry of a bar chart of `counts` [(month, count)]; `link(month)` gives a bar's URL.
 
-    Every month between the first and the last is drawn, empty ones as gaps.
+    Every month between the first and the last is drawn, empty ones as gaps;
+    a short span is widened to MIN_MONTHS, ending with the last month.
     """
     if not counts:
         return None
     totals = dict(counts)
-    months = months_between(counts[0][0], counts[-1][0])
+    first, last = counts[0][0], counts[-1][0]
+    months_before = MIN_MONTHS - 1 - ((last.year - first.year) * 12 + last.month - first.month)
+    if months_before > 0:
+        index = first.year * 12 + first.month - 1 - months_before
+        first = dt.date(index // 12, index % 12 + 1, 1)
+    months = months_between(first, last)
     top = nice_ceiling(max(totals.values()))
     step = PLOT_WIDTH / len(months)
     gap = min(1.0, step * 0.15)

@@ -3,13 +3,14 @@
  * The points come from /map.json with the page's own query (the timeline's
  * filters): rows of [id, place, location_precision, kind, date, date_precision],
  * with each place's [name, lon, lat] given once.
- * Up to CLUSTER_ABOVE points are drawn one circle each; more are clustered.
+ * Operations at the same place gather in a numbered cluster that opens (spreads
+ * out) on a click; above WIDE_CLUSTERS_ABOVE points, nearby places gather too.
  * Tiles may fail to load (offline): the circles are drawn all the same.
  */
 (function () {
   "use strict";
 
-  var CLUSTER_ABOVE = 500;
+  var WIDE_CLUSTERS_ABOVE = 500;
   // Wider, paler, dashed circles for places known less precisely.
   var STYLES = {
     exact: { radius: 5, weight: 1, fillOpacity: 0.9 },
@@ -97,9 +98,12 @@
         where: row[2] === "near" ? data.near.replace("{place}", place[0]) : place[0]
       };
     });
-    var layer = points.length > CLUSTER_ABOVE
-      ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false })
-      : L.featureGroup();
+    var layer = L.markerClusterGroup({
+      chunkedLoading: true,
+      showCoverageOnHover: false,
+      // Few points: only those drawn on top of each other gather.
+      maxClusterRadius: points.length > WIDE_CLUSTERS_ABOVE ? 80 : 12
+    });
     var markers = points.map(function (point) {
       var style = STYLES[point.precision] || STYLES.exact;
       var marker = L.circleMarker([point.lat, point.lon], Object.assign(
@@ -108,11 +112,7 @@
       marker.bindPopup(function () { return popupContent(point, data.location_notes); });
       return marker;
     });
-    if (layer.addLayers) {
-      layer.addLayers(markers);
-    } else {
-      markers.forEach(function (marker) { layer.addLayer(marker); });
-    }
+    layer.addLayers(markers);
     layer.addTo(map);
 
     // Fitted to the places, not to every point: 235 places hold 100,000 operations.

@@ -94,20 +94,41 @@ def test_an_operation_page_shows_both_disagreeing_claims(site):
     assert site.errors == []
 
 
+def markers_on(page):
+    """Circles drawn one per operation, plus the operations gathered in numbered clusters."""
+    circles = page.locator("#timeline-map path.op-marker").count()
+    clustered = sum(
+        int(n) for n in page.locator("#timeline-map .marker-cluster").all_inner_texts()
+    )
+    return circles, clustered
+
+
 def test_the_map_shows_one_marker_per_located_operation_without_tiles(site):
     site.goto(site.base + "/")
     site.wait_for_selector("#timeline-map[data-marker-count]")
 
     located = models.Operation.objects.published().filter(place__latitude__isnull=False).count()
     assert site.locator("#timeline-map").get_attribute("data-marker-count") == str(located)
-    assert site.locator("#timeline-map path.op-marker").count() == located
     assert site.locator(".map-note").inner_text() == f"{located} located operations"
+    # Two demo operations are placed in "Northern Syria": they gather in a cluster of 2.
+    assert markers_on(site) == (located - 2, 2)
 
     with site.expect_navigation():
         site.get_by_label("helicopter raid").check()
     site.wait_for_selector("#timeline-map[data-marker-count]")
-    assert site.locator("#timeline-map path.op-marker").count() == 3
+    assert markers_on(site) == (3, 0)
     assert site.errors == []
+
+
+def test_operations_at_the_same_place_spread_out_to_be_opened_one_by_one(site):
+    site.goto(site.base + "/")
+    site.wait_for_selector("#timeline-map[data-marker-count]")
+    site.locator("#timeline-map .marker-cluster").click()
+    site.wait_for_function(
+        "document.querySelectorAll('#timeline-map path.op-marker').length === 6"
+    )
+    # Every operation is now a circle of its own; the cluster's number stays at the centre.
+    assert markers_on(site)[0] == 6
 
 
 def test_a_marker_s_popup_names_the_operation_and_links_to_it(site):

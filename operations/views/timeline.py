@@ -9,7 +9,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import CharField, Count
+from django.db.models import CharField, Count, Exists, OuterRef
 from django.db.models.functions import Cast, Substr, TruncMonth
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -26,11 +26,14 @@ from ..models import (
     LOCATION_NOTES,
     LocationPrecision,
     Operation,
+    OperationForce,
     OperationKind,
     Organisation,
     Outcome,
     Person,
     Place,
+    Role,
+    Target,
     country_name,
     where_text,
 )
@@ -154,15 +157,25 @@ def chosen_records(filterset):
 
 
 def filter_choices(request):
-    """What the filter form offers: kinds, outcomes, countries with places, organisations."""
+    """What the filter form offers: kinds, outcomes, countries with places, and the
+    organisations that conducted operations or that targets belonged to."""
     places = visible(Place, request.user)
     countries = places.order_by("country").values_list("country", flat=True).distinct()
-    organisations = visible(Organisation, request.user).only("pk", "name")
+    organisations = (
+        visible(Organisation, request.user)
+        .only("pk", "name")
+        .annotate(
+            conducts=Exists(OperationForce.objects.filter(organisation=OuterRef("pk"))),
+            targeted=Exists(Target.objects.filter(organisation=OuterRef("pk")))
+            | Exists(Role.objects.filter(organisation=OuterRef("pk"))),
+        )
+    )
     return {
         "kinds": OperationKind.choices,
         "outcomes": Outcome.choices,
         "countries": [(code, country_name(code)) for code in countries if code in COUNTRY_CODES],
-        "organisations": organisations,
+        "actors": [organisation for organisation in organisations if organisation.conducts],
+        "targeted": [organisation for organisation in organisations if organisation.targeted],
     }
 
 
@@ -184,6 +197,9 @@ def timeline(request):
     if not filterset.is_valid():
         return render(request, "operations/timeline.html", context, status=400)
 
+    filters = filter_params(request, filterset)
+    query = query_string(filters)
+    context["query"] = query
     operations = total_order(filterset.qs, Operation._meta.ordering)
     paginator = KeysetPagination()
     try:
@@ -199,8 +215,8 @@ def timeline(request):
         return render(request, "operations/timeline.html", context, status=404)
 
     counts = month_counts(filterset.qs)
-    filters = filter_params(request, filterset)
-    query = query_string(filters)
+    # The permalink and the JSON keep the page size; exports give every record.
+    sized = query_string(filters, **page_size(request))
     api = reverse("operation-list")
     query_data = filterset.form.cleaned_data
     context |= {
@@ -209,21 +225,28 @@ def timeline(request):
         "chart": charts.month_chart(counts, link=lambda month: month_link(filters, month)),
         "next_query": page_query(paginator.get_next_link()),
         "previous_query": page_query(paginator.get_previous_link()),
-        "query": query,
+        "permalink": sized,
         "exports": {
-            label: f"{api}?{query_string(filters, **export)}"
-            for label, export in (
-                ("JSON", {}),
-                ("CSV", {"format": "csv"}),
-                ("GeoJSON", {"format": "geojson"}),
-            )
+            "JSON": f"{api}?{sized}",
+            "CSV": f"{api}?{query_string(filters, format='csv')}",
+            "GeoJSON": f"{api}?{query_string(filters, format='geojson')}",
         },
         "map_url": f"{reverse('map-points')}?{query}",
         "chosen": chosen_records(filterset),
         "suggestions": suggestions(request, query_data["q"]) if query_data.get("q") else {},
         "filtered": any(value not in (None, "", []) for value in query_data.values()),
+        "active_filters": sum(
+            1
+            for name, value in query_data.items()
+            if value not in (None, "", []) and name != "ordering"
+        ),
     }
     return render(request, "operations/timeline.html", context)
+
+
+def page_size(request):
+    value = request.GET.get("page_size")
+    return {"page_size": value} if value else {}
 
 
 def page_query(link):
