@@ -12,7 +12,8 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, When
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -224,12 +225,16 @@ class NamedQuerySet(PublishableQuerySet):
     def ranked(self, query, *, limit=None):
         """`matching(query)` as a list, closest first (full names before shared nisbas).
 
-        With `limit`, the best `limit` among the first 200 matches by name: a
-        word as common as "abu" must not score thousands of records.
+        With `limit`, the best `limit` among 200 candidates, so that a word as
+        common as "abu" does not score thousands of records: names holding the
+        query's words as they are spelt come first, shorter names before longer.
         """
         candidates = self.matching(query).prefetch_related("aliases")
         if limit is not None:
-            candidates = candidates.order_by("name", "pk")[:200]
+            spelt = f" {names.fold(query)} "
+            candidates = candidates.annotate(
+                spelt_apart=Case(When(search_key__contains=spelt, then=0), default=1)
+            ).order_by("spelt_apart", Length("name"), "name", "pk")[:200]
 
         def score(record):
             spellings = [record.name, *(alias.name for alias in record.aliases.all())]

@@ -93,3 +93,14 @@ def test_published_matching_leaves_drafts_out(demo):
 @pytest.mark.parametrize("typed", ["Qamish", "Kamish", "Kamishl", "Al-Qam"])
 def test_a_place_is_found_while_its_name_is_being_typed(demo, typed):
     assert names_found(models.Place, typed) == {"Qamishli"}
+
+
+def test_a_limited_ranking_still_finds_the_closest_name_among_hundreds_of_matches(db):
+    namesakes = [models.Person(name=f"Aaron Zaid al-Bakri {number:03}") for number in range(205)]
+    for person in namesakes:
+        person.refresh_search_keys()
+    models.Person.objects.bulk_create(namesakes)
+    models.Person.objects.create(name="Zaid")
+
+    assert models.Person.objects.matching("Zaid").count() == 206
+    assert models.Person.objects.ranked("Zaid", limit=5)[0].name == "Zaid"
