@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The site's own error pages; `make run DEBUG=1` shows Django's debug pages instead.
+DEBUG ?= 0
 CHROMIUM_PATH ?= /usr/bin/chromium
 # Test processes in parallel (pytest-xdist), each with its own test database.
 PYTEST_WORKERS ?= auto
@@ -30,7 +32,7 @@ setup: $(VENV)/.runtime
 	$(BIN)/python manage.py ensure_admin
 
 run: setup
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$(DEBUG) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium; as root with apt-get it is
 # installed here, otherwise those tests are skipped with a message.

@@ -17,7 +17,6 @@ from ..models import (
     Claim,
     Operation,
     Organisation,
-    Outcome,
     Person,
     PersonAlias,
     Place,
@@ -153,11 +152,10 @@ def person(request, pk):
 def fate(target, reported, detailed):
     """What the sources said of one target's fate: the summary's current and
     corrected claims, each with its source (from `detailed`, claims by id)."""
-    labels = dict(Outcome.choices)
     return {
         "target": target,
         "contested": reported.contested,
-        "outcomes": [labels.get(outcome, outcome) for outcome in reported.outcomes],
+        "outcomes": reported.outcome_labels,
         "claims": [detailed[claim.pk] for claim in reported.claims if claim.pk in detailed],
         "superseded": [
             detailed[claim.pk] for claim in reported.superseded if claim.pk in detailed

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from ..groups import sees_drafts, visible
-from ..models import Claim, Operation, OperationLink, Outcome
+from ..models import Claim, Operation, OperationLink
 
 Relation = OperationLink.Relation
 
@@ -19,8 +19,6 @@ LINK_TO = {
     Relation.SAME_CAMPAIGN: "Same campaign as",
     Relation.DUPLICATE_OF: "Recorded again as (duplicate)",
 }
-
-OUTCOME_LABELS = dict(Outcome.choices)
 
 
 def related_operations(operation):
@@ -63,10 +61,6 @@ def detail(request, pk):
         # What each claim says, draft names withheld from the public.
         "statements": {claim.pk: claim.describe(public=public) for claim in summary.claims},
         "corrected_by": {earlier.pk: later for earlier, later in summary.corrections},
-        "reported_outcomes": {
-            target_pk: [OUTCOME_LABELS[outcome] for outcome in reported.outcomes]
-            for target_pk, reported in summary.outcomes.items()
-        },
         "related": related_operations(operation),
     }
     return render(request, "operations/operation_detail.html", context)
