@@ -187,3 +187,15 @@ def test_on_a_phone_the_results_come_first_and_the_filters_stay_open_after_use(s
         site.get_by_label("capture operation").check()
     assert site.locator("#filters").get_attribute("open") is not None
     assert site.locator(".count").inner_text() == "1 matching operation"
+
+
+def test_a_keyboard_reader_skips_the_filters_and_the_map_to_the_results(site):
+    site.goto(site.base + "/")
+    site.get_by_role("link", name="Skip the filters and the map to the operations").focus()
+    site.keyboard.press("Enter")
+    site.keyboard.press("Tab")
+    assert site.evaluate("document.activeElement.textContent") == "October 2022"
+    site.keyboard.press("Tab")
+    assert site.evaluate("document.activeElement.textContent") == (
+        "US airstrike kills two senior ISIS figures in northern Syria"
+    )

@@ -62,6 +62,27 @@ FORM_VALUES = (
 )
 
 
+# The form's names for the filters, so that an error names the field a reader sees.
+FILTER_LABELS = {
+    "q": "Words or names",
+    "kind": "Kind",
+    "date_after": "From (local date)",
+    "date_before": "To (local date)",
+    "country": "Country",
+    "actor": "Conducted by",
+    "organisation": "Targets belonging to",
+    "person": "Targeted person",
+    "place": "Place",
+    "outcome": "A target was",
+    "contested": "Sources disagree",
+    "civilian_harm": "Civilians reported killed or wounded",
+    "bbox": "Inside the box",
+    "ordering": "Order",
+    "updated_after": "Changed after",
+    "status": "Status",
+}
+
+
 def filtered_operations(request):
     """The API's OperationFilterSet over this request's query string."""
     return OperationFilterSet(
@@ -114,14 +135,22 @@ def first_of_month(value):
     return value
 
 
-def month_groups(operations, counts):
-    """The page's operations under their local month, each with the month's total count."""
+def month_groups(operations, counts, *, link):
+    """The page's operations under their local month, each with the month's total count
+    and `link(month)`, the query narrowed to that month."""
     totals = dict(counts)
     groups = []
     for operation in operations:
         month = operation.occurred_on.replace(day=1)
         if not groups or groups[-1]["month"] != month:
-            groups.append({"month": month, "count": totals.get(month, 0), "operations": []})
+            groups.append(
+                {
+                    "month": month,
+                    "count": totals.get(month, 0),
+                    "url": link(month),
+                    "operations": [],
+                }
+            )
         groups[-1]["operations"].append(operation)
     return groups
 
@@ -189,6 +218,7 @@ def timeline(request):
         "site_query": request.GET.get("q", ""),
         "choices": filter_choices(request),
         "values": {name: request.GET.get(name, "") for name in FORM_VALUES},
+        "filter_labels": FILTER_LABELS,
         "selected_kinds": request.GET.getlist("kind"),
         "ignored": sorted(
             set(request.GET) - {*filterset.base_filters, *PAGE_PARAMETERS, "format"}
@@ -207,7 +237,9 @@ def timeline(request):
             operations.with_summary(public=public, claim_details=False), request
         )
     except ValidationError as error:
-        context["page_error"] = error.detail
+        context["page_error"] = " ".join(
+            str(message) for messages in error.detail.values() for message in messages
+        )
         return render(request, "operations/timeline.html", context, status=400)
     except NotFound as error:
         # As the API answers a cursor it cannot read.
@@ -221,7 +253,7 @@ def timeline(request):
     query_data = filterset.form.cleaned_data
     context |= {
         "count": paginator.count,
-        "groups": month_groups(page, counts),
+        "groups": month_groups(page, counts, link=lambda month: month_link(filters, month)),
         "chart": charts.month_chart(counts, link=lambda month: month_link(filters, month)),
         "next_query": page_query(paginator.get_next_link()),
         "previous_query": page_query(paginator.get_previous_link()),
