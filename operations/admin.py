@@ -7,11 +7,13 @@ a crafted POST nor a revert to a published version publishes anything.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models as django_models
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -28,7 +30,7 @@ from .forms import (
 )
 from .groups import can_publish
 from .normalise import normalise_url
-from .services import INLINE_MODELS, revert_inlines
+from .services import INLINE_MODELS, MergeError, merge_operations, revert_inlines, undo_merge
 
 admin.site.site_header = "OpsDB"
 admin.site.site_title = "OpsDB admin"
@@ -497,6 +499,21 @@ class DeletedFilter(admin.SimpleListFilter):
         return queryset.filter(deleted_at__isnull=True)
 
 
+class MergedFilter(DeletedFilter):
+    """Duplicates merged into another operation are hidden unless asked for."""
+
+    title = _("merged")
+    parameter_name = "merged"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("not merged")), ("yes", _("merged into another"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(merged_into__isnull=False)
+        return queryset.filter(merged_into__isnull=True)
+
+
 class ContestedFilter(admin.SimpleListFilter):
     title = _("sources disagree")
     parameter_name = "contested"
@@ -546,6 +563,7 @@ class OperationAdmin(PublishableAdmin):
     ]
     list_filter = [
         DeletedFilter,
+        MergedFilter,
         "status",
         "kind",
         CountryFilter,
@@ -559,7 +577,7 @@ class OperationAdmin(PublishableAdmin):
     inlines = [OperationForceInline, TargetInline, ClaimInline, OperationLinkInline]
     form = OperationForm
     reviewer_fields = ("deleted_at",)
-    readonly_fields = ["occurred_at", "deleted_at", "created_at", "updated_at"]
+    readonly_fields = ["occurred_at", "deleted_at", "merged_into", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "kind", "status", "summary"]}),
         (
@@ -577,9 +595,9 @@ class OperationAdmin(PublishableAdmin):
             },
         ),
         (_("Where"), {"fields": [("place", "location_precision")]}),
-        (_("Record"), {"fields": [("created_at", "updated_at", "deleted_at")]}),
+        (_("Record"), {"fields": [("created_at", "updated_at", "deleted_at", "merged_into")]}),
     ]
-    actions = [*PublishableAdmin.actions, "restore_selected"]
+    actions = [*PublishableAdmin.actions, "restore_selected", "merge_selected", "undo_merges"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_summary()
@@ -651,6 +669,80 @@ class OperationAdmin(PublishableAdmin):
             obj.save()
             restored += 1
         self.message_user(request, f"Restored {restored} operation(s).", messages.SUCCESS)
+
+    @admin.action(permissions=["publish"], description=_("Merge the two selected operations"))
+    def merge_selected(self, request, queryset):
+        """Two reports of one event: after a confirmation page that asks which to keep,
+        the other's claims and targets move to it and it is hidden as a duplicate."""
+        operations = list(queryset.order_by("occurred_at", "pk")[:3])
+        if len(operations) != 2:
+            self.message_user(
+                request, _("Select exactly two operations to merge."), messages.ERROR
+            )
+            return None
+        chosen = request.POST.get("kept")
+        if chosen is None:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Merge two operations"),
+                "opts": self.opts,
+                "operations": operations,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "admin/operations/operation/merge_confirmation.html", context
+            )
+        kept = next((op for op in operations if str(op.pk) == chosen), None)
+        if kept is None:
+            self.message_user(request, _("Choose which operation to keep."), messages.ERROR)
+            return None
+        duplicate = next(op for op in operations if op.pk != kept.pk)
+        try:
+            merge_operations(kept=kept, duplicate=duplicate, user=request.user)
+        except MergeError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            format_html(
+                "Merged “{}” into {}: its claims and targets are there now, and it is kept "
+                "as a hidden duplicate (filter merged → merged into another; “Undo the merge” "
+                "puts it back).",
+                duplicate,
+                link_to(kept),
+            ),
+            messages.SUCCESS,
+        )
+        twice = (
+            kept.targets.exclude(person=None)
+            .values("person__name")
+            .annotate(times=Count("pk"))
+            .filter(times__gt=1)
+        )
+        for row in twice:
+            self.message_user(
+                request,
+                f"{row['person__name']} is now a target twice in “{kept}”: check its targets.",
+                messages.WARNING,
+            )
+        return None
+
+    @admin.action(
+        permissions=["publish"], description=_("Undo the merge of the selected duplicates")
+    )
+    def undo_merges(self, request, queryset):
+        undone = 0
+        for duplicate in queryset.filter(merged_into__isnull=False):
+            merge = duplicate.merges_out.filter(undone_at__isnull=True).first()
+            if merge is None:
+                continue
+            try:
+                undo_merge(merge, user=request.user)
+            except MergeError as error:
+                self.message_user(request, f"“{duplicate}”: {error}", messages.ERROR)
+                continue
+            undone += 1
+        self.message_user(request, f"Undid {undone} merge(s).", messages.SUCCESS)
 
 
 @admin.register(models.Person)

@@ -9,6 +9,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 import pycountry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -673,11 +674,12 @@ class PossibleIdentity(models.Model):
 
 class OperationQuerySet(PublishableQuerySet):
     def published(self):
-        """What anonymous readers see: published and not deleted."""
-        return super().published().filter(deleted_at__isnull=True)
+        """What anonymous readers see: published, not deleted, not merged into another."""
+        return super().published().alive()
 
     def alive(self):
-        return self.filter(deleted_at__isnull=True)
+        """Neither deleted nor merged into another operation: what lists and the API show."""
+        return self.filter(deleted_at__isnull=True, merged_into__isnull=True)
 
     def search(self, query, *, public=False):
         """Operations whose title or summary contains `query`, or whose targets, forces
@@ -921,6 +923,18 @@ class Operation(Publishable):
         db_index=True,
         help_text=_("The local date of occurred_at, kept in step on save."),
     )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_duplicates",
+        help_text=_(
+            "Set when a reviewer merges this duplicate into another operation: its claims "
+            "and targets moved there, and it is hidden everywhere but the admin."
+        ),
+    )
     history = HistoricalRecords()
 
     objects = OperationQuerySet.as_manager()
@@ -1022,6 +1036,33 @@ class Operation(Publishable):
         from .summary import OperationSummary
 
         return OperationSummary(self)
+
+
+class OperationMerge(models.Model):
+    """A reviewer's merge of a duplicate operation into the one kept, and what moved.
+
+    Kept so that the merge can be undone: the claims and targets listed here go
+    back to the duplicate, which becomes visible again.
+    """
+
+    kept = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="merges_in")
+    duplicate = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="merges_out")
+    claim_ids = models.JSONField(default=list)
+    target_ids = models.JSONField(default=list)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"{self.duplicate} merged into {self.kept}"
 
 
 class OperationForce(models.Model):

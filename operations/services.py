@@ -1,11 +1,14 @@
-"""Writes that touch several models at once, shared by the admin and later the API."""
+"""Writes that touch several models at once, shared by the admin and later the API:
+reverting a record with its inline rows, merging a duplicate operation and undoing it."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import (
     Claim,
     OperationForce,
     OperationLink,
+    OperationMerge,
     OrganisationAlias,
     PersonAlias,
     PlaceName,
@@ -95,3 +98,90 @@ def revert_inlines(record, *, before, user):
                 forces = [link.organisation_id for link in version.claimed_forces.all()]
                 instance.claimed_forces.set(forces)
     return left_out
+
+
+class MergeError(ValueError):
+    """Why two operations cannot be merged, in words for the reviewer."""
+
+
+@transaction.atomic
+def merge_operations(*, kept, duplicate, user):
+    """Merge `duplicate` into `kept`: its claims and targets (and so its sources) move
+    to `kept`, and it stays as a record "duplicate of" `kept`, hidden everywhere but
+    the admin. Every row moved is saved under `user` in the history; the returned
+    OperationMerge lists them, so that `undo_merge` can move them back.
+    """
+    if kept.pk == duplicate.pk:
+        raise MergeError("An operation cannot be merged into itself.")
+    for operation in (kept, duplicate):
+        if operation.merged_into_id is not None:
+            raise MergeError(f"“{operation}” is already merged into another operation.")
+        if operation.deleted_at is not None:
+            raise MergeError(f"“{operation}” is deleted: restore it first.")
+    targets = list(duplicate.targets.all())
+    claims = list(duplicate.claims.all())
+    for row in [*targets, *claims]:
+        row.operation = kept
+        row._history_user = user
+        row.save()
+    duplicate.merged_into = kept
+    duplicate._history_user = user
+    duplicate.save()
+    link, _ = OperationLink.objects.get_or_create(
+        from_operation=duplicate, to_operation=kept, relation=OperationLink.Relation.DUPLICATE_OF
+    )
+    kept._history_user = user
+    kept.save()  # marks it changed, for readers who keep a copy in step
+    return OperationMerge.objects.create(
+        kept=kept,
+        duplicate=duplicate,
+        claim_ids=[claim.pk for claim in claims],
+        target_ids=[target.pk for target in targets],
+        merged_by=user,
+    )
+
+
+@transaction.atomic
+def undo_merge(merge, *, user):
+    """Move a merge's claims and targets back to the duplicate and show it again.
+
+    Rows deleted since stay deleted. A merge that later work has tied into the
+    kept operation (a new claim about a moved target, a correction across the
+    two) is refused with the reason: undoing it would split a claim from what
+    it is about.
+    """
+    if merge.undone_at is not None:
+        raise MergeError("This merge was already undone.")
+    duplicate, kept = merge.duplicate, merge.kept
+    moved = set(merge.claim_ids)
+    others = Claim.objects.filter(operation=kept).exclude(pk__in=moved)
+    tied = others.filter(target__in=merge.target_ids) | others.filter(supersedes__in=moved)
+    tied |= Claim.objects.filter(pk__in=moved, supersedes__operation=kept).exclude(
+        supersedes__in=moved
+    )
+    if tied.exists():
+        names = ", ".join(str(claim.pk) for claim in tied.distinct()[:5])
+        raise MergeError(
+            f"Claims added since the merge refer to what it moved (claims {names}): "
+            "move or delete them first."
+        )
+    rows = [
+        *Target.objects.filter(pk__in=merge.target_ids, operation=kept),
+        *Claim.objects.filter(pk__in=merge.claim_ids, operation=kept),
+    ]
+    for row in rows:
+        row.operation = duplicate
+        row._history_user = user
+        row.save()
+    duplicate.merged_into = None
+    duplicate._history_user = user
+    duplicate.save()
+    OperationLink.objects.filter(
+        from_operation=duplicate, to_operation=kept, relation=OperationLink.Relation.DUPLICATE_OF
+    ).delete()
+    kept._history_user = user
+    kept.save()
+    merge.undone_by = user
+    merge.undone_at = timezone.now()
+    merge.save()
+    return rows

@@ -50,8 +50,17 @@ class TextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A record by id; null where allowed, but never "" (DRF would read it as null)."""
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":
+            self.fail("incorrect_type", data_type="str")
+        return super().run_validation(data)
+
+
 @extend_schema_field(OpenApiTypes.INT)
-class VisibleRecordField(serializers.PrimaryKeyRelatedField):
+class VisibleRecordField(IdField):
     """A record by id, among those the writer may read."""
 
     default_error_messages = {
@@ -300,14 +309,10 @@ class ClaimFieldsSerializer(StrictModelSerializer):
     """The fields of a claim; its target and supersedes are checked against its operation."""
 
     source = VisibleRecordField(models.Source)
-    target = serializers.PrimaryKeyRelatedField(
-        queryset=models.Target.objects.all(), required=False, allow_null=True
-    )
+    target = IdField(queryset=models.Target.objects.all(), required=False, allow_null=True)
     place = VisibleRecordField(models.Place, required=False, allow_null=True)
     claimed_forces = VisibleRecordField(models.Organisation, many=True, required=False)
-    supersedes = serializers.PrimaryKeyRelatedField(
-        queryset=models.Claim.objects.all(), required=False, allow_null=True
-    )
+    supersedes = IdField(queryset=models.Claim.objects.all(), required=False, allow_null=True)
     occurred_at = AwareDateTimeField(required=False, allow_null=True)
 
     class Meta:
