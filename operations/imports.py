@@ -1,0 +1,618 @@
+"""Bulk import of operations from CSV files, all or nothing.
+
+Written once for every door: the `import_operations` command today, an admin
+import page later. `import_operations(file, format=...)` reads a text stream
+row by row, writes everything in one transaction and rolls it all back when
+any row has an error or when it is a dry run; the result lists what was (or
+would be) created, the rows that match operations already recorded, and every
+error with its row and column. Rows are numbered from 1, the first row after
+the header.
+"""
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+
+from . import dates, names
+from .dates import DatePrecision
+from .models import (
+    Claim,
+    LocationPrecision,
+    Operation,
+    OperationForce,
+    OperationKind,
+    Organisation,
+    Outcome,
+    Place,
+    Source,
+    Status,
+    Target,
+)
+from .normalise import normalise_url
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read: empty, not CSV, a column missing."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str  # "" when the error concerns the row as a whole
+    message: str
+
+    def __str__(self):
+        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    """What an import did or, for a dry run or a failed import, would have done."""
+
+    dry_run: bool = False
+    created: list = field(default_factory=list)  # row numbers
+    # (row, operation id) for an operation already recorded, (row, None, earlier row)
+    # for a row that repeats an event earlier in the file.
+    matched: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # RowError, in row order
+    new_records: dict = field(default_factory=dict)  # model name -> count created
+
+    @property
+    def written(self):
+        return not self.dry_run and not self.errors
+
+    def error_lines(self):
+        """One line per bad row, its column errors joined."""
+        lines = {}
+        for error in self.errors:
+            lines.setdefault(error.row, []).append(error)
+        out = []
+        for row, errors in lines.items():
+            parts = [
+                f"column {error.column}: {error.message}" if error.column else error.message
+                for error in errors
+            ]
+            out.append(f"row {row}: " + "; ".join(parts))
+        return out
+
+    def match_lines(self):
+        return [
+            f"row {row} matches operation #{pk}" if pk else f"row {row} repeats row {earlier[0]}"
+            for row, pk, *earlier in self.matched
+        ]
+
+
+def import_operations(file, *, format, user=None, dry_run=False, allow_duplicates=False):
+    """Import the CSV text stream `file` in `format` (a key of FORMATS).
+
+    Raises ImportFileError when the file cannot be read at all; row errors are
+    returned in the result, and then nothing is written.
+    """
+    importer = FORMATS[format](user=user, allow_duplicates=allow_duplicates)
+    result = ImportResult(dry_run=dry_run)
+    with transaction.atomic():
+        try:
+            importer.run(file, result)
+        except (UnicodeDecodeError, csv.Error) as error:
+            transaction.set_rollback(True)
+            raise ImportFileError(f"This is not a readable UTF-8 CSV file ({error}).") from None
+        except ImportFileError:
+            transaction.set_rollback(True)
+            raise
+        if result.errors or dry_run:
+            transaction.set_rollback(True)
+    result.new_records = importer.new_records
+    return result
+
+
+class RowProblems(Exception):
+    """The errors of one row, collected before any of it is written."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors  # {column: message}
+
+
+# --- UCDP GED -----------------------------------------------------------------
+
+UCDP_EVENT_URL = "https://ucdp.uu.se/event/{}"
+
+UCDP_REQUIRED = (
+    "id",
+    "date_start",
+    "date_end",
+    "date_prec",
+    "where_prec",
+    "where_coordinates",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "country",
+    "side_a",
+    "side_b",
+    "best",
+    "low",
+    "high",
+    "deaths_civilians",
+    "source_article",
+    "source_office",
+    "source_date",
+)
+
+WHERE_PRECISION = {
+    "1": (LocationPrecision.EXACT, Place.Kind.SETTLEMENT),
+    "2": (LocationPrecision.NEAR, Place.Kind.SETTLEMENT),
+    "3": (LocationPrecision.DISTRICT, Place.Kind.DISTRICT),
+    "4": (LocationPrecision.PROVINCE, Place.Kind.PROVINCE),
+    "5": (LocationPrecision.REGION, Place.Kind.REGION),
+    "6": (LocationPrecision.COUNTRY, Place.Kind.COUNTRY),
+}
+
+# Where operations against ISIS happen; elsewhere times are kept in UTC.
+COUNTRY_TIME_ZONES = {
+    "SY": "Asia/Damascus",
+    "IQ": "Asia/Baghdad",
+    "TR": "Europe/Istanbul",
+    "JO": "Asia/Amman",
+    "LB": "Asia/Beirut",
+}
+
+# GED spellings that pycountry does not know by name.
+COUNTRY_SPELLINGS = {"turkey": "TR", "russia": "RU", "iran": "IR", "dr congo": "CD"}
+
+# GED writes "Mosul town", "Raqqa governorate": the place is Mosul, Raqqa.
+PLACE_SUFFIX = re.compile(
+    r"\s+(town|city|village|governorate|province|district|area)$", re.IGNORECASE
+)
+
+# How the models' fields read as GED columns, for their validation errors.
+FIELD_COLUMNS = {
+    Place: {"name": "where_coordinates", "latitude": "latitude", "longitude": "longitude"},
+    Source: {"title": "source_article", "published_on": "source_date", "url": "id"},
+    Operation: {"occurred_at": "date_start", "date_precision": "date_prec", "title": "id"},
+    Claim: {"count_low": "low", "count_high": "high"},
+}
+
+
+def country_code(name):
+    """The ISO alpha-2 code of a GED country name ("Syria", "Yemen (North Yemen)"), or None."""
+    name = name.strip()
+    for candidate in (name, re.sub(r"\s*\(.*\)$", "", name)):
+        if candidate.lower() in COUNTRY_SPELLINGS:
+            return COUNTRY_SPELLINGS[candidate.lower()]
+        try:
+            return pycountry.countries.lookup(candidate).alpha_2
+        except LookupError:
+            continue
+    return None
+
+
+def parse_day(text):
+    """An ISO date, with or without the time GED sometimes appends (2017-06-10 00:00:00.000)."""
+    return dt.date.fromisoformat(text.strip()[:10]) if len(text.strip()) >= 10 else None
+
+
+def period_precision(start, end, date_prec):
+    """The finest of day, month, year whose period holds both dates; never finer than GED says."""
+    if date_prec == 1:
+        return DatePrecision.DAY
+    if date_prec != 5 and start == end:
+        return DatePrecision.DAY
+    if date_prec != 5 and (start.year, start.month) == (end.year, end.month):
+        return DatePrecision.MONTH
+    if start.year == end.year:
+        return DatePrecision.YEAR
+    return None
+
+
+class UcdpGedImport:
+    """One import of a UCDP Georeferenced Event Dataset CSV file.
+
+    Keeps small caches (places, organisations, sources by URL) so that a place
+    or a publisher named on many rows costs one lookup.
+    """
+
+    def __init__(self, *, user=None, allow_duplicates=False):
+        self.user = user
+        self.allow_duplicates = allow_duplicates
+        self.places = {}
+        self.organisations = {}
+        self.sources = {}
+        self.rows_by_url = {}
+        self.new_records = {}
+        self._added = []  # the cache entries the current row made, dropped if it fails
+
+    def run(self, file, result):
+        reader = csv.DictReader(file)
+        header = reader.fieldnames
+        if not header:
+            raise ImportFileError("The file is empty: give a header row and at least one row.")
+        header = [name.strip() for name in header]
+        reader.fieldnames = header
+        missing = [name for name in UCDP_REQUIRED if name not in header]
+        if missing:
+            raise ImportFileError(
+                "The header lacks the UCDP GED column(s) "
+                + ", ".join(missing)
+                + " (is this a UCDP GED CSV file?)."
+            )
+        rows = 0
+        for number, row in enumerate(reader, start=1):
+            rows = number
+            if None in row:
+                result.errors.append(
+                    RowError(number, "", "more values than the header has columns")
+                )
+                continue
+            if any(value is None for value in row.values()):
+                result.errors.append(
+                    RowError(number, "", "fewer values than the header's columns")
+                )
+                continue
+            self.import_row(number, row, result)
+        if not rows:
+            raise ImportFileError("The file has a header but no rows.")
+
+    def import_row(self, number, row, result):
+        try:
+            values = self.parse(row)
+        except RowProblems as problems:
+            for column, message in problems.errors.items():
+                result.errors.append(RowError(number, column, message))
+            return
+        url = values["url"]
+        if not self.allow_duplicates:
+            if url in self.rows_by_url:
+                result.matched.append((number, None, self.rows_by_url[url]))
+                return
+            existing = self.matching_operation(url)
+            if existing is not None:
+                result.matched.append((number, existing))
+                return
+        self._added = []
+        try:
+            with transaction.atomic():
+                self.write(values)
+        except RowProblems as problems:
+            self.forget_added()
+            for column, message in problems.errors.items():
+                result.errors.append(RowError(number, column, message))
+            return
+        except DatabaseError as error:
+            self.forget_added()
+            result.errors.append(RowError(number, "", f"the database refused the row ({error})"))
+            return
+        self.rows_by_url.setdefault(url, number)
+        result.created.append(number)
+
+    def forget_added(self):
+        for cache, key in self._added:
+            cache.pop(key, None)
+        self._added = []
+
+    # --- reading a row -------------------------------------------------------
+
+    def parse(self, row):
+        """The row's values, checked; RowProblems lists every column in error."""
+        errors = {}
+        text = {name: (value or "").strip() for name, value in row.items()}
+
+        def integer(column, *, required=True):
+            value = text[column]
+            if not value and not required:
+                return None
+            try:
+                number = int(Decimal(value))
+                if number != Decimal(value):
+                    raise InvalidOperation
+            except (InvalidOperation, ValueError, OverflowError):
+                errors[column] = f"{value!r} is not a whole number" if value else "empty"
+                return None
+            if number < 0:
+                errors[column] = f"{number} is below 0"
+                return None
+            return number
+
+        def day(column):
+            try:
+                value = parse_day(text[column])
+            except ValueError:
+                value = None
+            if value is None:
+                errors[column] = f"{text[column]!r} is not an ISO date (YYYY-MM-DD)"
+            return value
+
+        event_id = integer("id")
+        start, end = day("date_start"), day("date_end")
+        date_prec = integer("date_prec")
+        if date_prec is not None and not 1 <= date_prec <= 5:
+            errors["date_prec"] = f"{date_prec} is not a GED date precision (1 to 5)"
+        precision = None
+        if start and end and date_prec is not None and "date_prec" not in errors:
+            if end < start:
+                errors["date_end"] = f"{end} is before date_start ({start})"
+            else:
+                precision = period_precision(start, end, date_prec)
+                if precision is None:
+                    errors["date_end"] = (
+                        f"{start} to {end} crosses a year: OpsDB has no precision that holds it"
+                    )
+
+        where_prec = text["where_prec"]
+        if where_prec == "7":
+            errors["where_prec"] = (
+                "7 is international waters or airspace, which is not a place OpsDB records"
+            )
+        elif where_prec not in WHERE_PRECISION:
+            errors["where_prec"] = f"{where_prec!r} is not a GED location precision (1 to 7)"
+
+        country = country_code(text["country"])
+        if country is None:
+            errors["country"] = f"unknown country {text['country']!r}"
+
+        coordinates = {}
+        for column, limit in (("latitude", 90), ("longitude", 180)):
+            value = text[column]
+            if not value:
+                coordinates[column] = None
+                continue
+            try:
+                number = Decimal(value)
+                if not number.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors[column] = f"{value!r} is not a number"
+                continue
+            if not -limit <= number <= limit:
+                errors[column] = f"{value} is outside -{limit} to {limit}"
+                continue
+            coordinates[column] = number.quantize(Decimal("0.00001"))
+        if len(coordinates) == 2 and (coordinates["latitude"] is None) != (
+            coordinates["longitude"] is None
+        ):
+            errors["latitude" if coordinates["latitude"] is None else "longitude"] = (
+                "give both latitude and longitude, or neither"
+            )
+
+        best, low, high = integer("best"), integer("low"), integer("high")
+        if None not in (best, low, high):
+            if low > high:
+                errors["low"] = f"low ({low}) is above high ({high})"
+            elif not low <= best <= high:
+                errors["best"] = f"best ({best}) is outside low–high ({low}–{high})"
+        civilians = integer("deaths_civilians", required=False)
+
+        for column in ("side_a", "side_b"):
+            if not names.fold(text[column]):
+                errors[column] = "give the name of the side"
+
+        published = None
+        if text["source_date"]:
+            first = text["source_date"].split(";")[0]
+            try:
+                published = parse_day(first)
+            except ValueError:
+                published = None
+            if published is None:
+                errors["source_date"] = f"{first!r} is not an ISO date (YYYY-MM-DD)"
+
+        if errors:
+            raise RowProblems(errors)
+
+        place_name = PLACE_SUFFIX.sub("", text["where_coordinates"])
+        if not names.fold(place_name):
+            # An unnamed location: the most precise administrative name given.
+            place_name = text["adm_2"] or text["adm_1"] or text["country"]
+        title = text["source_article"] or text.get("source_headline") or ""
+        return {
+            "event_id": event_id,
+            "url": normalise_url(UCDP_EVENT_URL.format(event_id)),
+            "start": start,
+            "precision": precision,
+            "zone": COUNTRY_TIME_ZONES.get(country, "UTC"),
+            "location_precision": WHERE_PRECISION[where_prec][0],
+            "place_kind": WHERE_PRECISION[where_prec][1],
+            "place_name": place_name,
+            "province": text["adm_1"],
+            "district": PLACE_SUFFIX.sub("", text["adm_2"]),
+            "country": country,
+            **coordinates,
+            "side_a": text["side_a"],
+            "side_b": text["side_b"],
+            "best": best,
+            "low": low,
+            "high": high,
+            "civilians": civilians,
+            "source_title": (title or f"UCDP GED event {event_id}")[:300],
+            "publisher": text["source_office"].split(";")[0].strip(),
+            "published_on": published,
+        }
+
+    # --- lookups -------------------------------------------------------------
+
+    def matching_operation(self, url):
+        """The id of the operation that already holds claims from this event's source."""
+        return (
+            Claim.objects.filter(source__url=url)
+            .order_by("operation_id")
+            .values_list("operation_id", flat=True)
+            .first()
+        )
+
+    def cached(self, cache, key, find, create):
+        if key not in cache:
+            record = find()
+            if record is None:
+                record = create()
+                model = record._meta.verbose_name_plural
+                self.new_records[model] = self.new_records.get(model, 0) + 1
+            cache[key] = record
+            self._added.append((cache, key))
+        return cache[key]
+
+    def save(self, record):
+        """Validate with the model's own rules, naming the columns in error, then save."""
+        try:
+            # The database enforces the constraints; checking them here costs a query
+            # each per record, and clean() already explains the ones a file can break.
+            record.full_clean(exclude=self.held(record), validate_constraints=False)
+        except ValidationError as error:
+            columns = FIELD_COLUMNS.get(type(record), {})
+            label = record._meta.verbose_name
+            problems = {}
+            for name, messages in error.message_dict.items():
+                column = columns.get(name, "")
+                text = " ".join(messages)
+                if not column:
+                    text = f"{label}: {text}" if name == "__all__" else f"{label} {name}: {text}"
+                problems[column] = f"{problems[column]}; {text}" if column in problems else text
+            raise RowProblems(problems) from None
+        record._history_user = self.user
+        record.save()
+        return record
+
+    @staticmethod
+    def held(record):
+        """Foreign keys to records this import holds, saved: no query needed to check them."""
+        return [
+            field.name
+            for field in record._meta.concrete_fields
+            if field.many_to_one
+            and field.is_cached(record)
+            and getattr(record, field.name) is not None
+            and getattr(record, field.name).pk is not None
+        ]
+
+    @staticmethod
+    def same_name(records, name):
+        """Of records matching `name` folded, the one whose name or alias folds exactly to it."""
+        key = f" {names.fold(name)} "
+        exact = records.matching(name).filter(Q(search_key=key) | Q(aliases__search_key=key))
+        # A published record is the reviewed one; among equals the oldest.
+        return exact.order_by("-status", "pk").first()
+
+    def place(self, values):
+        key = (values["country"], names.fold(values["place_name"]))
+        return self.cached(
+            self.places,
+            key,
+            lambda: self.same_name(
+                Place.objects.filter(country=values["country"]), values["place_name"]
+            ),
+            lambda: self.save(
+                Place(
+                    name=values["place_name"][:200],
+                    kind=values["place_kind"],
+                    country=values["country"],
+                    province=values["province"][:100],
+                    district=values["district"][:100],
+                    latitude=values["latitude"],
+                    longitude=values["longitude"],
+                    status=Status.DRAFT,
+                )
+            ),
+        )
+
+    def organisation(self, name, kind):
+        return self.cached(
+            self.organisations,
+            names.fold(name),
+            lambda: self.same_name(Organisation.objects.all(), name),
+            lambda: self.save(Organisation(name=name[:200], kind=kind, status=Status.DRAFT)),
+        )
+
+    def source(self, values):
+        def create():
+            publisher = None
+            if names.fold(values["publisher"]):
+                publisher = self.organisation(values["publisher"], Organisation.Kind.MEDIA)
+            return self.save(
+                Source(
+                    kind=Source.Kind.REPORT,
+                    title=values["source_title"],
+                    url=values["url"],
+                    publisher=publisher,
+                    published_on=values["published_on"],
+                    reliability=Source.Reliability.F,
+                    status=Status.DRAFT,
+                )
+            )
+
+        return self.cached(
+            self.sources,
+            values["url"],
+            lambda: Source.objects.filter(url=values["url"]).first(),
+            create,
+        )
+
+    # --- writing a row -------------------------------------------------------
+
+    def write(self, values):
+        place = self.place(values)
+        force = self.organisation(values["side_a"], Organisation.Kind.STATE_FORCE)
+        targeted = self.organisation(values["side_b"], Organisation.Kind.ARMED_GROUP)
+        source = self.source(values)
+        start = values["start"]
+        operation = self.save(
+            Operation(
+                title=self.title(values, place)[:300],
+                kind=OperationKind.OTHER,
+                occurred_at=dates.from_local(
+                    start.year,
+                    start.month,
+                    start.day,
+                    zone=values["zone"],
+                    precision=values["precision"],
+                ),
+                date_precision=values["precision"],
+                local_time_zone=values["zone"],
+                place=place,
+                location_precision=values["location_precision"],
+                summary=f"Imported from the UCDP Georeferenced Event Dataset, "
+                f"event {values['event_id']}.",
+                status=Status.DRAFT,
+            )
+        )
+        self.save(OperationForce(operation=operation, organisation=force))
+        self.save(Target(operation=operation, organisation=targeted, outcome=Outcome.UNKNOWN))
+        claims = [
+            Claim(
+                category=Claim.Category.PEOPLE_KILLED,
+                count_low=values["low"],
+                count_high=values["high"],
+                count_note=f"best estimate {values['best']}",
+            )
+        ]
+        civilians = values["civilians"]
+        if civilians is not None and (civilians > 0 or values["best"] > 0):
+            claims.append(
+                Claim(
+                    category=Claim.Category.CIVILIANS_KILLED,
+                    count_low=civilians,
+                    count_high=civilians,
+                )
+            )
+        for claim in claims:
+            claim.operation = operation
+            claim.source = source
+            claim.point = Claim.Point.CASUALTIES
+            claim.attribution = "UCDP Georeferenced Event Dataset"
+            self.save(claim)
+        return operation
+
+    @staticmethod
+    def title(values, place):
+        where = "near" if values["location_precision"] == LocationPrecision.NEAR else "in"
+        return f"Operation {where} {place.name} (UCDP GED {values['event_id']})"
+
+
+FORMATS = {"ucdp-ged": UcdpGedImport}
