@@ -272,7 +272,8 @@ def test_a_search_offers_matching_people_with_links_to_their_pages(client):
 
 def test_a_chosen_person_shows_as_a_chip_that_removes_only_that_filter(client):
     target = TargetFactory(person__name="Abu Chip")
-    page = client.get("/", {"person": target.person.pk, "kind": "airstrike"}).content.decode()
+    params = {"person": target.person.pk, "kind": "airstrike", "utm_source": "x"}
+    page = client.get("/", params).content.decode()
     assert f'Targeted person: <a href="/persons/{target.person.pk}/">Abu Chip</a>' in page
     assert '<a class="remove" href="?kind=airstrike"' in page
 

@@ -165,8 +165,9 @@ def suggestions(request, query):
     return found
 
 
-def chosen_records(filterset):
-    """The records that the person, place, actor and organisation filters name, for chips."""
+def chosen_records(filterset, filters):
+    """The records that the person, place, actor and organisation filters name, for chips
+    whose link removes that filter alone."""
     data = filterset.form.cleaned_data
     labels = {
         "person": "Targeted person",
@@ -175,11 +176,7 @@ def chosen_records(filterset):
         "place": "Place",
     }
     return [
-        {
-            "label": label,
-            "record": data[name],
-            "remove": query_string(filterset.data, drop=(name, *PAGE_PARAMETERS)),
-        }
+        {"label": label, "record": data[name], "remove": query_string(filters, drop=(name,))}
         for name, label in labels.items()
         if data.get(name)
     ]
@@ -264,7 +261,7 @@ def timeline(request):
             "GeoJSON": f"{api}?{query_string(filters, format='geojson')}",
         },
         "map_url": f"{reverse('map-points')}?{query}",
-        "chosen": chosen_records(filterset),
+        "chosen": chosen_records(filterset, filters),
         "suggestions": suggestions(request, query_data["q"]) if query_data.get("q") else {},
         "filtered": any(value not in (None, "", []) for value in query_data.values()),
         "active_filters": sum(
