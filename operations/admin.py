@@ -30,7 +30,14 @@ from .forms import (
 )
 from .groups import can_publish
 from .normalise import normalise_url
-from .services import INLINE_MODELS, MergeError, merge_operations, revert_inlines, undo_merge
+from .services import (
+    INLINE_MODELS,
+    MergeError,
+    merge_operations,
+    revert_inlines,
+    save_as,
+    undo_merge,
+)
 
 admin.site.site_header = "OpsDB"
 admin.site.site_title = "OpsDB admin"
@@ -236,8 +243,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
         changed = []
         for obj in queryset.exclude(status=status):
             obj.status = status
-            obj._history_user = request.user
-            obj.save()
+            save_as(obj, request.user)
             changed.append(obj)
         return changed
 
@@ -643,8 +649,7 @@ class OperationAdmin(PublishableAdmin):
     def delete_model(self, request, obj):
         """A delete hides the operation; a reviewer can restore it."""
         obj.deleted_at = timezone.now()
-        obj._history_user = request.user
-        obj.save()
+        save_as(obj, request.user)
 
     def delete_queryset(self, request, queryset):
         if not self.has_publish_permission(request) and queryset.published().exists():
@@ -665,8 +670,7 @@ class OperationAdmin(PublishableAdmin):
         restored = 0
         for obj in queryset.filter(deleted_at__isnull=False):
             obj.deleted_at = None
-            obj._history_user = request.user
-            obj.save()
+            save_as(obj, request.user)
             restored += 1
         self.message_user(request, f"Restored {restored} operation(s).", messages.SUCCESS)
 

@@ -174,11 +174,13 @@ class PublishableFilterSet(django_filters.FilterSet):
     """What every list accepts: records changed since a moment, for keeping a copy."""
 
     updated_after = UpdatedAfterFilter(
+        label=_("Changed after"),
         field_name="updated_at",
         lookup_expr="gt",
         help_text=_("Only records changed after this ISO date-time."),
     )
     status = django_filters.ChoiceFilter(
+        label=_("Status"),
         choices=Status.choices,
         help_text=_("draft or published (drafts are shown to analysts and reviewers only)."),
     )
@@ -214,30 +216,36 @@ class OperationFilterSet(PublishableFilterSet):
     """Every operation filter of DESIGN.md, under the names scripts rely on."""
 
     kind = AnyOfFilter(
+        label=_("Kind"),
         choices=OperationKind.choices,
         help_text=_("Kind of operation; repeat for several (kind=airstrike&kind=drone_strike)."),
     )
     country = CountryFilter(
+        label=_("Country"),
         method="filter_country",
         help_text=_("ISO 3166 alpha-2 code of the place's country, such as SY."),
     )
     date_after = IsoDateFilter(
+        label=_("From (local date)"),
         field_name="occurred_on",
         lookup_expr="gte",
         help_text=_("On or after this ISO date (the local date where it happened)."),
     )
     date_before = IsoDateFilter(
+        label=_("To (local date)"),
         field_name="occurred_on",
         lookup_expr="lte",
         help_text=_("On or before this ISO date (the local date where it happened)."),
     )
     actor = RecordFilter(
+        label=_("Conducted by"),
         model=Organisation,
         field_name="forces__organisation",
         distinct=True,
         help_text=_("Id of an organisation that conducted the operation."),
     )
     organisation = RecordFilter(
+        label=_("Targets belonging to"),
         model=Organisation,
         method="filter_organisation",
         help_text=_(
@@ -245,18 +253,21 @@ class OperationFilterSet(PublishableFilterSet):
         ),
     )
     person = RecordFilter(
+        label=_("Targeted person"),
         model=Person,
         field_name="targets__person",
         distinct=True,
         help_text=_("Id of a targeted person."),
     )
     outcome = django_filters.ChoiceFilter(
+        label=_("A target was"),
         choices=Outcome.choices,
         method="filter_outcome",
         help_text=_("Operations with a target of this reported outcome."),
     )
-    place = RecordFilter(model=Place, help_text=_("Id of the place."))
+    place = RecordFilter(label=_("Place"), model=Place, help_text=_("Id of the place."))
     q = SearchFilter(
+        label=_("Words or names"),
         method="filter_q",
         help_text=_(
             "Free text over titles, summaries and the names and aliases of targets, "
@@ -264,18 +275,22 @@ class OperationFilterSet(PublishableFilterSet):
         ),
     )
     contested = StrictBooleanFilter(
+        label=_("Sources disagree"),
         method="filter_contested",
         help_text=_("true: sources disagree on some point; false: they do not."),
     )
     civilian_harm = StrictBooleanFilter(
+        label=_("Civilians reported killed or wounded"),
         method="filter_civilian_harm",
         help_text=_("true: some current claim reports civilians killed or wounded."),
     )
     bbox = BoundingBoxFilter(
+        label=_("Inside the box"),
         method="filter_bbox",
         help_text=_("Places inside min_lon,min_lat,max_lon,max_lat (WGS 84 degrees)."),
     )
     ordering = django_filters.ChoiceFilter(
+        label=_("Order"),
         choices=(("-date", _("newest first")), ("date", _("oldest first"))),
         method="filter_ordering",
         help_text=_("-date (newest first, the default) or date (oldest first)."),

@@ -36,6 +36,7 @@ from .models import (
     Target,
 )
 from .normalise import normalise_url
+from .services import save_as
 
 
 class ImportFileError(ValueError):
@@ -476,8 +477,7 @@ class UcdpGedImport:
                     text = f"{label}: {text}" if name == "__all__" else f"{label} {name}: {text}"
                 problems[column] = f"{problems[column]}; {text}" if column in problems else text
             raise RowProblems(problems) from None
-        record._history_user = self.user
-        record.save()
+        save_as(record, self.user)
         return record
 
     @staticmethod

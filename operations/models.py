@@ -125,6 +125,21 @@ def public_name(record):
     return str(record)
 
 
+def name_for(record, *, public):
+    """A record's name as this reader sees it: with `public`, a draft's is withheld."""
+    return str(public_name(record) if public else record)
+
+
+def withheld(record):
+    """Whether a reader of published records only may not see `record`: a draft, or an
+    operation deleted or merged into another. The one rule for the pages and the API."""
+    return (
+        not record.is_published
+        or getattr(record, "deleted_at", None) is not None
+        or getattr(record, "merged_into_id", None) is not None
+    )
+
+
 class Publishable(models.Model):
     """A record that analysts draft and reviewers publish."""
 
@@ -1374,11 +1389,11 @@ class Claim(models.Model):
             return self.when
         if self.point == self.Point.PLACE:
             near = "near " if self.location_precision == LocationPrecision.NEAR else ""
-            return f"at {near}{public_name(self.place) if public else self.place}"
+            return f"at {near}{name_for(self.place, public=public)}"
         if self.point == self.Point.KIND:
             return self.get_kind_display()
         forces = self.claimed_forces.all()
-        return "by " + ", ".join(str(public_name(force) if public else force) for force in forces)
+        return "by " + ", ".join(name_for(force, public=public) for force in forces)
 
     @property
     def count_range(self):

@@ -38,6 +38,19 @@ INLINE_MODELS = {
 }
 
 
+def save_as(record, user):
+    """Save `record` with `user` as the author of the history row it makes."""
+    record._history_user = user
+    record.save()
+
+
+def move(rows, operation, user):
+    """Attach targets or claims to `operation`, each move recorded under `user`."""
+    for row in rows:
+        row.operation = operation
+        save_as(row, user)
+
+
 def versions_before(model, foreign_key, record, before):
     """Each row's last version before `before`, leaving out rows deleted by then."""
     records = model.history.filter(**{foreign_key: record.pk, "history_date__lt": before})
@@ -92,8 +105,7 @@ def revert_inlines(record, *, before, user):
             if missing is not None:
                 left_out.append(f"{model._meta.verbose_name} {version.id} ({missing.name} gone)")
                 continue
-            instance._history_user = user
-            instance.save()
+            save_as(instance, user)
             if model is Claim:
                 forces = [link.organisation_id for link in version.claimed_forces.all()]
                 instance.claimed_forces.set(forces)
@@ -120,18 +132,13 @@ def merge_operations(*, kept, duplicate, user):
             raise MergeError(f"“{operation}” is deleted: restore it first.")
     targets = list(duplicate.targets.all())
     claims = list(duplicate.claims.all())
-    for row in [*targets, *claims]:
-        row.operation = kept
-        row._history_user = user
-        row.save()
+    move([*targets, *claims], kept, user)
     duplicate.merged_into = kept
-    duplicate._history_user = user
-    duplicate.save()
-    link, _ = OperationLink.objects.get_or_create(
+    save_as(duplicate, user)
+    OperationLink.objects.get_or_create(
         from_operation=duplicate, to_operation=kept, relation=OperationLink.Relation.DUPLICATE_OF
     )
-    kept._history_user = user
-    kept.save()  # marks it changed, for readers who keep a copy in step
+    save_as(kept, user)  # marks it changed, for readers who keep a copy in step
     return OperationMerge.objects.create(
         kept=kept,
         duplicate=duplicate,
@@ -169,18 +176,13 @@ def undo_merge(merge, *, user):
         *Target.objects.filter(pk__in=merge.target_ids, operation=kept),
         *Claim.objects.filter(pk__in=merge.claim_ids, operation=kept),
     ]
-    for row in rows:
-        row.operation = duplicate
-        row._history_user = user
-        row.save()
+    move(rows, duplicate, user)
     duplicate.merged_into = None
-    duplicate._history_user = user
-    duplicate.save()
+    save_as(duplicate, user)
     OperationLink.objects.filter(
         from_operation=duplicate, to_operation=kept, relation=OperationLink.Relation.DUPLICATE_OF
     ).delete()
-    kept._history_user = user
-    kept.save()
+    save_as(kept, user)
     merge.undone_by = user
     merge.undone_at = timezone.now()
     merge.save()

@@ -12,12 +12,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..models import withheld
+
 
 def is_hidden(record, context):
-    """Whether the reader may not see `record`: a draft, or a deleted operation."""
-    if record is None or not context.get("public", True):
-        return False
-    return not record.is_published or getattr(record, "deleted_at", None) is not None
+    """Whether the reader may not see `record` (see models.withheld)."""
+    return record is not None and context.get("public", True) and withheld(record)
 
 
 def absolute(path, context):

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from .. import dates
-from ..models import public_name
+from ..models import Target, name_for, withheld
 
 register = template.Library()
 
@@ -34,25 +34,16 @@ def partial_date(value, precision):
     )
 
 
-def is_shown(record, public):
-    """Whether a reader may see `record` (drafts and deleted operations are hidden)."""
-    if record is None:
-        return False
-    if not public:
-        return True
-    return record.is_published and getattr(record, "deleted_at", None) is None
-
-
 @register.simple_tag(takes_context=True)
 def name(context, record):
     """A record's name as this reader may see it: a draft's is withheld from the public.
 
-    Takes a record, a target (person, organisation or description) or a force.
+    Takes a record or a target (a person, an organisation or a description).
     """
     public = context.get("public", True)
-    if hasattr(record, "public_name") and not hasattr(record, "status"):
+    if isinstance(record, Target):
         return record.public_name if public else record.name
-    return public_name(record) if public else str(record)
+    return name_for(record, public=public)
 
 
 @register.simple_tag(takes_context=True)
@@ -62,7 +53,7 @@ def link(context, record, text=None):
         return ""
     public = context.get("public", True)
     label = text if text is not None else name(context, record)
-    if not is_shown(record, public):
+    if public and withheld(record):
         return label
     return format_html('<a href="{}">{}</a>', record.get_absolute_url(), label)
 

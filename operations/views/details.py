@@ -25,7 +25,8 @@ from ..models import (
     Source,
     Target,
     country_name,
-    public_name,
+    name_for,
+    withheld,
 )
 
 # How many operations a record page lists; the timeline link gives them all.
@@ -42,10 +43,6 @@ def operation_list(operations, *, public, query, prefetch=()):
         "count": operations.count(),
         "url": f"{reverse('timeline')}?{query}",
     }
-
-
-def reader_name(record, public):
-    return str(public_name(record) if public else record)
 
 
 def language_name(code):
@@ -113,8 +110,8 @@ def person(request, pk):
                 [
                     periods.role_span(
                         role,
-                        label=f"{role.title}, {reader_name(role.organisation, public)}",
-                        title=f"{role.title}, {reader_name(role.organisation, public)}: "
+                        label=f"{role.title}, {name_for(role.organisation, public=public)}",
+                        title=f"{role.title}, {name_for(role.organisation, public=public)}: "
                         f"{role.period}",
                     )
                     for role in roles
@@ -200,7 +197,7 @@ def organisation(request, pk):
     roles = sorted(record.roles.all(), key=succession_start)
     rows = {}
     for role in roles:
-        name = reader_name(role.person, public)
+        name = name_for(role.person, public=public)
         rows.setdefault(role.title, []).append(
             periods.role_span(
                 role,
@@ -290,7 +287,7 @@ def source(request, pk):
                 "superseded_by": list(claim.superseded_by.all()),
                 # The claim it corrects, unless that one's source is hidden from this reader.
                 "supersedes": claim.supersedes
-                if claim.supersedes and (not public or claim.supersedes.source.is_published)
+                if claim.supersedes and not (public and withheld(claim.supersedes.source))
                 else None,
             }
         )

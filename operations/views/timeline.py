@@ -41,46 +41,6 @@ from ..models import (
 # Names the timeline reads besides the filters; anything else is reported as ignored.
 PAGE_PARAMETERS = ("cursor", "page_size")
 SUGGESTIONS = 5
-# What the form echoes back as typed (a wrong value stays in its field, beside its error).
-FORM_VALUES = (
-    "q",
-    "date_after",
-    "date_before",
-    "country",
-    "actor",
-    "organisation",
-    "person",
-    "place",
-    "outcome",
-    "contested",
-    "civilian_harm",
-    "bbox",
-    "ordering",
-    "updated_after",
-    "status",
-    "page_size",
-)
-
-
-# The form's names for the filters, so that an error names the field a reader sees.
-FILTER_LABELS = {
-    "q": "Words or names",
-    "kind": "Kind",
-    "date_after": "From (local date)",
-    "date_before": "To (local date)",
-    "country": "Country",
-    "actor": "Conducted by",
-    "organisation": "Targets belonging to",
-    "person": "Targeted person",
-    "place": "Place",
-    "outcome": "A target was",
-    "contested": "Sources disagree",
-    "civilian_harm": "Civilians reported killed or wounded",
-    "bbox": "Inside the box",
-    "ordering": "Order",
-    "updated_after": "Changed after",
-    "status": "Status",
-}
 
 
 def filtered_operations(request):
@@ -214,8 +174,11 @@ def timeline(request):
         "form": filterset.form,
         "site_query": request.GET.get("q", ""),
         "choices": filter_choices(request),
-        "values": {name: request.GET.get(name, "") for name in FORM_VALUES},
-        "filter_labels": FILTER_LABELS,
+        # What the form echoes back as typed (a wrong value stays beside its error).
+        "values": {
+            name: request.GET.get(name, "") for name in (*filterset.base_filters, "page_size")
+        },
+        "filter_labels": {name: field.label for name, field in filterset.form.fields.items()},
         "selected_kinds": request.GET.getlist("kind"),
         "ignored": sorted(
             set(request.GET) - {*filterset.base_filters, *PAGE_PARAMETERS, "format"}
@@ -244,14 +207,18 @@ def timeline(request):
         return render(request, "operations/timeline.html", context, status=404)
 
     counts = month_counts(filterset.qs)
+
+    def in_month(month):
+        return month_link(filters, month)
+
     # The permalink and the JSON keep the page size; exports give every record.
     sized = query_string(filters, **page_size(request))
     api = reverse("operation-list")
     query_data = filterset.form.cleaned_data
     context |= {
         "count": paginator.count,
-        "groups": month_groups(page, counts, link=lambda month: month_link(filters, month)),
-        "chart": charts.month_chart(counts, link=lambda month: month_link(filters, month)),
+        "groups": month_groups(page, counts, link=in_month),
+        "chart": charts.month_chart(counts, link=in_month),
         "next_query": page_query(paginator.get_next_link()),
         "previous_query": page_query(paginator.get_previous_link()),
         "permalink": sized,
