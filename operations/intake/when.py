@@ -70,16 +70,14 @@ def read_date(sentence, *, published, zone_name, anchor=None):
         found, key=lambda each: (FINEST_FIRST.index(each.precision), each.start), default=None
     )
     clock = time_of_day(sentence)
-    if clock is not None:
-        if best is not None and best.precision == DAY:
-            reading = with_time(sentence, best, clock, tz, published)
-            if reading is not None:
-                return reading
-        elif best is None and anchor_day is not None:
-            bare = Found(anchor_day, DAY, clock.start, clock.start)
-            reading = with_time(sentence, bare, clock, tz, published)
-            if reading is not None:
-                return reading
+    day = best if best is not None and best.precision == DAY else None
+    if clock is not None and best is None and anchor_day is not None:
+        # A time alone ("At 11 pm, a second drone struck") is on the day being told.
+        day = Found(anchor_day, DAY, clock.start, clock.start)
+    if clock is not None and day is not None:
+        reading = with_time(sentence, day, clock, tz, published)
+        if reading is not None:
+            return reading
     if best is None:
         return None
     start = local_start(dt.datetime.combine(best.first, dt.time()), tz, best.precision)
@@ -242,22 +240,21 @@ def weekdays(sentence, published, anchor_day):
         yield Found(published - dt.timedelta(days=back), DAY, *match.span(), night=night)
 
 
+def phrase(words):
+    """Whole words in any case."""
+    return pattern(rf"\b(?i:{words})\b")
+
+
 # Days counted from the publication date: (words, days back, at night).
 FROM_PUBLICATION = [
-    (r"(?:the\s+)?day\s+before\s+yesterday", 2, False),
-    (
-        r"(?:(?:late|early)\s+)?yesterday(?:\s+(?P<part>morning|afternoon|evening|night))?",
-        1,
-        False,
-    ),
-    (r"last\s+night|overnight", 1, True),
-    (r"tonight", 0, True),
-    (r"(?:(?:earlier|later)\s+)?today|this\s+(?:morning|afternoon|evening)", 0, False),
-]
-FROM_PUBLICATION = [
-    (pattern(rf"\b(?i:{words})\b"), back, night) for words, back, night in FROM_PUBLICATION
-]
-DAYS_AGO = pattern(rf"\b(?i:{COUNT}\s+days?\s+ago)\b")
+    (phrase(r"(?:the\s+)?day\s+before\s+yesterday"), 2, False),
+    (phrase(r"(?:(?:late|early)\s+)?yesterday(?:\s+(?P<part>morning|afternoon|evening|night))?"),
+     1, False),
+    (phrase(r"last\s+night|overnight"), 1, True),
+    (phrase(r"tonight"), 0, True),
+    (phrase(r"(?:(?:earlier|later)\s+)?today|this\s+(?:morning|afternoon|evening)"), 0, False),
+]  # fmt: skip
+DAYS_AGO = phrase(rf"{COUNT}\s+days?\s+ago")
 
 
 def days_from_publication(sentence, published, anchor_day):
@@ -273,23 +270,20 @@ def days_from_publication(sentence, published, anchor_day):
 
 # Days counted from the anchor: (words, days after it, at night).
 FROM_ANCHOR = [
-    (r"the\s+(?:night|evening)\s+before|the\s+(?:previous|preceding)\s+(?:night|evening)"
-     r"|a\s+night\s+earlier", -1, True),
-    (r"the\s+day\s+before(?!\s+yesterday)|the\s+(?:previous|preceding)\s+day"
-     r"|a\s+day\s+(?:earlier|before)", -1, False),
-    (r"the\s+(?:next|following)\s+night", 1, True),
-    (r"the\s+(?:next|following)\s+(?:day|morning|afternoon|evening)|a\s+day\s+later"
-     r"|the\s+day\s+after", 1, False),
-    (r"that\s+night", 0, True),
-    (r"(?:hours|minutes)\s+(?:later|earlier)|(?:later|earlier)\s+(?:that|in\s+the)\s+day"
-     r"|that\s+(?:day|morning|afternoon|evening)|the\s+same\s+day", 0, False),
+    (phrase(r"the\s+(?:night|evening)\s+before|the\s+(?:previous|preceding)\s+(?:night|evening)"
+            r"|a\s+night\s+earlier"), -1, True),
+    (phrase(r"the\s+day\s+before(?!\s+yesterday)|the\s+(?:previous|preceding)\s+day"
+            r"|a\s+day\s+(?:earlier|before)"), -1, False),
+    (phrase(r"the\s+(?:next|following)\s+night"), 1, True),
+    (phrase(r"the\s+(?:next|following)\s+(?:day|morning|afternoon|evening)|a\s+day\s+later"
+            r"|the\s+day\s+after"), 1, False),
+    (phrase(r"that\s+night"), 0, True),
+    (phrase(r"(?:hours|minutes)\s+(?:later|earlier)|(?:later|earlier)\s+(?:that|in\s+the)\s+day"
+            r"|that\s+(?:day|morning|afternoon|evening)|the\s+same\s+day"), 0, False),
 ]  # fmt: skip
-FROM_ANCHOR = [(pattern(rf"\b(?i:{words})\b"), days, night) for words, days, night in FROM_ANCHOR]
 ANCHOR_CUES = ("before", "earlier", "later", "after", "next", "following", "previous", "preceding",
                "that", "same")  # fmt: skip
-DAYS_FROM_ANCHOR = pattern(
-    rf"\b(?i:{COUNT}\s+days?\s+(?:(?P<later>later|after)|earlier|before))\b"
-)
+DAYS_FROM_ANCHOR = phrase(rf"{COUNT}\s+days?\s+(?:(?P<later>later|after)|earlier|before)")
 
 
 def days_from_anchor(sentence, published, anchor_day):
@@ -298,7 +292,7 @@ def days_from_anchor(sentence, published, anchor_day):
     for regex, days, night in FROM_ANCHOR:
         for match in matches(regex, sentence):
             yield Found(anchor_day + dt.timedelta(days=days), DAY, *match.span(), night=night)
-    for match in DAYS_FROM_ANCHOR.finditer(sentence):
+    for match in matches(DAYS_FROM_ANCHOR, sentence):
         if match["count"].lower() in ("a", "an"):
             continue  # "a day earlier" is read above
         days = number(match["count"]) * (1 if match["later"] else -1)
