@@ -319,6 +319,7 @@ def test_the_schema_documents_the_request_the_answer_and_the_errors(db):
     operation = components["OperationProposal"]["properties"]
     assert operation["occurred_at"] == {"type": "string", "format": "date-time", "nullable": True}
     assert {"400", "401", "403", "415"} <= set(post["responses"])
+    assert "analysts, reviewers" in post["responses"]["403"]["description"]
 
 
 def test_the_documented_answer_is_what_the_assistant_gives():

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from rest_framework_dataclasses.serializers import DataclassSerializer
 from ..intake import assistant
 from ..intake.proposals import Proposal
 from ..models import FIRST_YEAR, Organisation, Source, validate_web_url
+from .schema import ERROR
 
 TEXT_LENGTH = 100_000
 NO_TEXT = _("Give the text of the article.")
@@ -121,7 +122,11 @@ class ProposalView(APIView):
     @extend_schema(
         operation_id="proposals_create",
         request=ProposalRequestSerializer,
-        responses={200: ProposalSerializer},
+        responses={
+            200: ProposalSerializer,
+            403: OpenApiResponse(ERROR, description=MayAddOperations.message),
+            415: OpenApiResponse(ERROR, description=_("The body is neither JSON nor a form.")),
+        },
     )
     def post(self, request):
         serializer = ProposalRequestSerializer(data=request.data)
