@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .proposals import ProposalView
 
 router = DefaultRouter()
 router.register("operations", views.OperationViewSet, basename="operation")
@@ -13,6 +14,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("claims", views.ClaimViewSet, basename="claim")
 
 urlpatterns = [
+    path("v1/proposals/", ProposalView.as_view(), name="proposals"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
