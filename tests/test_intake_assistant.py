@@ -1,0 +1,296 @@
+"""The intake assistant, one kind of fact at a time, on short texts.
+
+The sample articles and their scores are in test_intake_samples.py; these
+tests pin down each rule so that a change to words.py shows what it breaks.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from operations.intake.assistant import propose_from_text
+from operations.models import Claim, LocationPrecision, OperationKind, Outcome
+from tests.factories import (
+    CasualtyClaimFactory,
+    OperationFactory,
+    PersonFactory,
+    PlaceFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED = dt.date(2022, 10, 7)  # a Friday
+
+
+def propose(text, published=PUBLISHED, **kwargs):
+    return propose_from_text(text, published=published, **kwargs)
+
+
+def only_operation(text, **kwargs):
+    proposal = propose(text, **kwargs)
+    assert len(proposal.operations) == 1, [o.sentence for o in proposal.operations]
+    return proposal.operations[0]
+
+
+def counts(operation):
+    return {
+        (claim.category, claim.count_low, claim.count_high)
+        for claim in operation.claims
+        if claim.point == Claim.Point.CASUALTIES
+    }
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "A US airstrike on Thursday hit a house; no civilians were killed or injured.",
+            {("civilians_killed", 0, 0), ("civilians_wounded", 0, 0)},
+        ),
+        (
+            "An airstrike on Thursday killed at least 13 people, among them four children.",
+            {("people_killed", 13, None)},
+        ),
+        (
+            "A raid on Thursday left one person dead and many others kidnapped.",
+            {("people_killed", 1, 1), ("detained", 2, None)},
+        ),
+        (
+            "A US airstrike on Thursday killed two senior ISIS leaders.",
+            {("combatants_killed", 2, 2)},
+        ),
+        (
+            "A drone strike on Thursday wounded between 5 and 7 civilians.",
+            {("civilians_wounded", 5, 7)},
+        ),
+        ("A drone strike on Thursday hit an empty building.", set()),
+    ],
+)
+def test_a_count_is_read_as_a_range_of_its_category(sentence, expected):
+    assert counts(only_operation(sentence)) == expected
+
+
+def test_a_part_of_a_count_is_kept_as_its_note():
+    operation = only_operation(
+        "An airstrike on Thursday killed at least 13 people, among them four children."
+    )
+    (claim,) = operation.claims
+    assert claim.count_note == "among them four children"
+
+
+@pytest.mark.parametrize(
+    "sentence, attribution",
+    [
+        (
+            "US Central Command said in a statement that a US airstrike on Thursday "
+            "killed three fighters.",
+            "US Central Command, in a statement",
+        ),
+        (
+            "A US airstrike on Thursday killed three fighters, according to two military sources.",
+            "two military sources",
+        ),
+        (
+            "Syrian state TV said on Telegram that a US raid on Thursday killed three fighters.",
+            "Syrian state TV, on Telegram",
+        ),
+        ("A US airstrike on Thursday killed three fighters.", ""),
+    ],
+)
+def test_a_claim_carries_its_attribution_as_the_text_gives_it(sentence, attribution):
+    operation = only_operation(sentence)
+    assert [claim.attribution for claim in operation.claims] == [attribution]
+    assert operation.claims[0].sentence == sentence
+
+
+@pytest.mark.parametrize(
+    "sentence, outcome",
+    [
+        (
+            "In a US raid on Thursday, Abu Hamza al-Tikriti blew himself up.",
+            Outcome.DIED_BY_OWN_HAND,
+        ),
+        ("A US airstrike on Thursday killed Abu Hamza al-Tikriti.", Outcome.KILLED),
+        ("Abu Hamza al-Tikriti was wounded in a US airstrike on Thursday.", Outcome.WOUNDED),
+        ("A US raid on Thursday captured Abu Hamza al-Tikriti.", Outcome.CAPTURED),
+        ("Abu Hamza al-Tikriti escaped a US raid on Thursday.", Outcome.ESCAPED),
+    ],
+)
+def test_a_targets_outcome_comes_from_the_wording(sentence, outcome):
+    operation = only_operation(sentence)
+    (target,) = operation.targets
+    assert target.outcome == outcome
+    outcome_claims = [c for c in operation.claims if c.point == Claim.Point.OUTCOME]
+    assert [(c.target, c.outcome) for c in outcome_claims] == [(target.key, outcome)]
+
+
+def test_an_unknown_name_is_proposed_as_a_new_person_spelt_as_written():
+    (target,) = only_operation("A US airstrike on Thursday killed Abu Hamza al-Tikriti.").targets
+    assert target.new_person == "Abu Hamza al-Tikriti"
+    assert target.candidates == []
+
+
+def test_a_known_alias_matches_its_person_with_the_alias_shown(demo):
+    operation = only_operation(
+        "A US airstrike on Thursday killed Abu Muad al-Qahtani, an official in charge of "
+        "prisoners, near Qamishli."
+    )
+    (target,) = operation.targets
+    best = target.candidates[0]
+    assert (best.name, best.matched, best.score) == (
+        "Abu Mu'ad al-Qahtani",
+        "Abu Muad al-Qahtani",
+        1.0,
+    )
+    assert target.role == "official in charge of prisoners"
+    assert target.new_person == ""
+
+
+def test_people_who_share_a_name_are_all_offered():
+    first = PersonFactory(name="Abu Khalid al-Iraqi")
+    second = PersonFactory(name="Abu Khalid al-Iraqi")
+    (target,) = only_operation("A US airstrike on Thursday killed Abu Khalid al-Iraqi.").targets
+    assert {candidate.id for candidate in target.candidates} == {first.pk, second.pk}
+    assert target.new_person == ""
+
+
+def test_an_unnamed_target_is_described_as_the_text_describes_it():
+    operation = only_operation(
+        "A US helicopter raid on Thursday killed Abu Hamza al-Tikriti and injured one of "
+        "his associates."
+    )
+    described = [t for t in operation.targets if t.description]
+    assert [(t.description, t.outcome) for t in described] == [
+        ("one of his associates", Outcome.WOUNDED)
+    ]
+
+
+def test_a_place_is_no_more_precise_than_the_words(demo):
+    near = only_operation("A US helicopter raid near Qamishli on Wednesday killed three fighters.")
+    assert (near.place.name, near.location_precision) == ("Qamishli", LocationPrecision.NEAR)
+    region = only_operation("A US airstrike in northern Syria on Thursday killed three fighters.")
+    assert (region.place.name, region.location_precision) == (
+        "Northern Syria",
+        LocationPrecision.REGION,
+    )
+    town = only_operation("A US raid in Atmeh on Thursday killed three fighters.")
+    assert (town.place.name, town.location_precision) == ("Atmeh", LocationPrecision.EXACT)
+
+
+def test_a_place_the_gazetteer_lacks_is_a_note_not_a_guess(demo):
+    proposal = propose("A US airstrike in eastern Syria on Thursday killed three fighters.")
+    (operation,) = proposal.operations
+    assert operation.place is None
+    assert operation.place_text == "eastern Syria"
+    assert any("eastern Syria" in note for note in proposal.notes)
+    assert operation.local_time_zone == "Asia/Damascus"
+
+
+def test_the_time_is_read_in_the_places_zone(demo):
+    operation = only_operation(
+        "A US airstrike in northern Syria on Thursday at 6:23 p.m. local time killed "
+        "three fighters."
+    )
+    assert operation.date_precision == "minute"
+    assert operation.local_time_zone == "Asia/Damascus"
+    assert operation.occurred_at == dt.datetime(2022, 10, 6, 15, 23, tzinfo=dt.UTC)
+
+
+def test_kind_words_give_the_kind_of_operation():
+    kinds = [
+        only_operation(f"A US {words} on Thursday killed three fighters.").kind
+        for words in ("drone strike", "air strike", "helicopter raid", "raid")
+    ]
+    assert kinds == [
+        OperationKind.DRONE_STRIKE,
+        OperationKind.AIRSTRIKE,
+        OperationKind.HELICOPTER_RAID,
+        OperationKind.GROUND_RAID,
+    ]
+
+
+def test_one_sentence_can_report_several_operations(demo):
+    proposal = propose(
+        "The report recalls the October 2019 raid that killed Abu Bakr al-Baghdadi, a "
+        "drone strike in July 2022 that killed Maher al-Agal, and the 2022 capture of "
+        "Hani Ahmed al-Kurdi."
+    )
+    found = [
+        (o.kind, o.date_precision, [t.candidates[0].name for t in o.targets], o.targets[0].outcome)
+        for o in proposal.operations
+    ]
+    assert found == [
+        ("ground_raid", "month", ["Abu Bakr al-Baghdadi"], Outcome.KILLED),
+        ("drone_strike", "month", ["Maher al-Agal"], Outcome.KILLED),
+        ("capture", "year", ["Hani Ahmed al-Kurdi"], Outcome.CAPTURED),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Analysts say repeated airstrikes have weakened the group over the past decade.",
+        "The ministry will publish its annual report next month.",
+        "",
+        "   ",
+    ],
+)
+def test_a_text_without_an_operation_proposes_none(text):
+    assert propose(text).operations == []
+
+
+def test_a_second_report_of_a_recorded_event_offers_it_with_the_disagreements():
+    place = PlaceFactory(name="Hajin")
+    recorded = OperationFactory(
+        kind=OperationKind.AIRSTRIKE,
+        place=place,
+        occurred_at=dt.datetime(2022, 10, 6, tzinfo=dt.UTC),
+        local_time_zone="UTC",
+    )
+    first_report = CasualtyClaimFactory(operation=recorded, count_low=0, count_high=0)
+    proposal = propose(
+        "A US airstrike in Hajin on Thursday killed two civilians, local officials said."
+    )
+    (operation,) = proposal.operations
+    assert [event.id for event in operation.same_as] == [recorded.pk]
+    assert "same kind" in operation.same_as[0].reasons
+    (claim,) = operation.claims
+    assert (claim.category, claim.count_low, claim.disagrees_with, claim.supersedes) == (
+        "civilians_killed",
+        2,
+        [first_report.pk],
+        None,
+    )
+
+
+def test_a_later_report_of_the_same_source_corrects_its_earlier_claim():
+    source = SourceFactory(url="https://news.example.org/hajin")
+    recorded = OperationFactory(
+        kind=OperationKind.AIRSTRIKE,
+        place=PlaceFactory(name="Hajin"),
+        occurred_at=dt.datetime(2022, 10, 6, tzinfo=dt.UTC),
+        local_time_zone="UTC",
+    )
+    earlier = CasualtyClaimFactory(operation=recorded, source=source, count_low=0, count_high=0)
+    proposal = propose(
+        "A US airstrike in Hajin on Thursday killed two civilians.",
+        url="https://www.news.example.org/hajin?utm_source=feed",
+    )
+    assert proposal.source.existing == source.pk
+    (claim,) = proposal.operations[0].claims
+    assert (claim.supersedes, claim.disagrees_with) == (earlier.pk, [])
+
+
+def test_proposing_writes_nothing(demo):
+    with CaptureQueriesContext(connection) as queries:
+        propose(
+            "A US airstrike in northern Syria on Thursday killed Abu 'Ala. The night before, "
+            "a US helicopter raid near Qamishli killed Rakkan Wahid al-Shammri.",
+            url="https://example.com/new",
+            publisher="CENTCOM",
+        )
+    statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
+    assert set(statements) == {"SELECT"}
