@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from operations.views import details, errors, operation, timeline
+from operations.views import details, errors, feed, operation, timeline
 
 urlpatterns = [
     path("", timeline.timeline, name="timeline"),
     path("map.json", timeline.map_points, name="map-points"),
+    path("feed/", feed.OperationsFeed(), name="feed"),
     path("operations/<int:pk>/", operation.detail, name="operation"),
     path("persons/<int:pk>/", details.person, name="person"),
     path("organisations/<int:pk>/", details.organisation, name="organisation"),

@@ -227,6 +227,7 @@ def timeline(request):
             "CSV": f"{api}?{query_string(filters, format='csv')}",
             "GeoJSON": f"{api}?{query_string(filters, format='geojson')}",
         },
+        "feed_url": f"{reverse('feed')}?{query}" if query else reverse("feed"),
         "map_url": f"{reverse('map-points')}?{query}",
         "chosen": chosen_records(filterset, filters),
         "suggestions": suggestions(request, query_data["q"]) if query_data.get("q") else {},
