@@ -8,6 +8,7 @@ a crafted POST nor a revert to a published version publishes anything.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.db import models as django_models
 from django.db import transaction
@@ -38,6 +39,7 @@ from .services import (
     save_as,
     undo_merge,
 )
+from .versions import VersionedForm, is_versioned
 
 admin.site.site_header = "OpsDB"
 admin.site.site_title = "OpsDB admin"
@@ -124,7 +126,28 @@ class LoadedLabelsInline(PublishedParentLock):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class VersionedAdmin:
+    """Change forms that refuse to overwrite an edit made since they were opened."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and is_versioned(self.model) and "form" not in kwargs:
+            # As ModelAdmin.get_form does with self.form: read-only fields are not declared.
+            readonly = self.get_readonly_fields(request, obj)
+            declared = dict.fromkeys(f for f in readonly if f in self.form.declared_fields)
+            kwargs["form"] = type(self.form.__name__, (VersionedForm, self.form), declared)
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not is_versioned(self.model):
+            return fieldsets
+        if any("version" in flatten_fieldsets([fieldset]) for fieldset in fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
+
+
+class PublishableAdmin(VersionedAdmin, SimpleHistoryAdmin):
     actions = ["publish_selected", "unpublish_selected"]
     list_per_page = 50
     formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
@@ -860,7 +883,7 @@ class SourceAdmin(PublishableAdmin):
         return super().get_search_results(request, queryset, search_term)
 
 
-class OperationPartAdmin(SimpleHistoryAdmin):
+class OperationPartAdmin(VersionedAdmin, SimpleHistoryAdmin):
     """Claims and targets belong to an operation: once it is published, a reviewer's."""
 
     def has_change_permission(self, request, obj=None):

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from operations.versions import stored_version
+
 # Inline prefix → the name of its foreign key to the operation.
 INLINES = {
     "forces": "operation",
@@ -35,6 +37,8 @@ def operation_form(operation, new_rows=None, **overrides):
     """The POST data of an operation's change page: its stored values and inline rows,
     then `new_rows` ({prefix: [fields, …]}) as added rows, then `overrides`."""
     data = {
+        # The version the page was opened at, as its hidden field carries it.
+        "version": stored_version(type(operation), operation.pk) if operation.pk else "",
         "title": operation.title,
         "kind": operation.kind,
         "summary": operation.summary,

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from operations import models
+from operations.versions import stored_version
 
 from .admin_forms import operation_form
 from .factories import CasualtyClaimFactory, OperationFactory, PersonFactory, SourceFactory
@@ -287,7 +288,8 @@ def test_reverting_a_person_restores_their_aliases(analyst_client):
     url = f"/admin/operations/person/{person.pk}/change/"
 
     def person_form(aliases, initial):
-        data = {"name": person.name, "description": ""}
+        version = stored_version(models.Person, person.pk)
+        data = {"name": person.name, "description": "", "version": version}
         for prefix in [
             "aliases",
             "roles",

@@ -5,10 +5,37 @@ schemathesis) can rely on the schema for failures as well as successes.
 """
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 
 
 class RecordSchema(AutoSchema):
     """A write answers with the record as a read gives it, not with what was sent."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.view.action in ("retrieve", "create", "update", "partial_update"):
+            parameters.append(
+                OpenApiParameter(
+                    "ETag",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="The record's version, for If-Match on a later write.",
+                    response=[200, 201],
+                )
+            )
+        if self.view.action in ("update", "partial_update", "destroy"):
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description=(
+                        "The ETag of the record as you read it: if the record changed since, "
+                        "the write is refused with 412 and nothing is written."
+                    ),
+                )
+            )
+        return parameters
 
     def get_response_serializers(self):
         if self.view.action in ("create", "update", "partial_update"):
@@ -69,6 +96,7 @@ ERRORS = {
     "403": ("The account may not do this (only a reviewer publishes).", ERROR),
     "404": ("No such record (or a draft), a bad cursor, or an unknown format.", ERROR),
     "409": ("Other records still refer to this one.", ERROR),
+    "412": ("The record changed since the version named in If-Match: nothing written.", ERROR),
     "415": ("The body is not JSON: writes take application/json.", ERROR),
     "429": ("Too many anonymous requests: retry after Retry-After seconds.", ERROR),
 }
@@ -91,6 +119,8 @@ def statuses(method, path):
     codes.append("404")
     if method == "delete":
         codes.append("409")
+    if detail and method in ("put", "patch", "delete"):
+        codes.append("412")
     return sorted(codes)
 
 

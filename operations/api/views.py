@@ -1,5 +1,6 @@
 """The API's resources. Reading is open (published records); writing needs a token."""
 
+from django.db import transaction
 from django.db.models import (
     IntegerField,
     OuterRef,
@@ -19,11 +20,25 @@ from rest_framework.response import Response
 
 from .. import filters, models
 from ..groups import sees_drafts, visible
+from ..versions import is_versioned, stored_version, version_of
 from . import exports, serializers, writers
 from .pagination import KeysetPagination, total_order
 from .renderers import EXPORT_FORMATS, CSVRenderer, GeoJSONRenderer
 from .schema import PAGE_PARAMETERS, RecordSchema
 from .writers import check_status
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _(
+        "The record changed since you read it (its ETag is no longer the one in If-Match), "
+        "so nothing was written: read it again and make your change to what it is now."
+    )
+    default_code = "precondition_failed"
+
+
+def etag(version):
+    return f'"{version}"'
 
 
 class Conflict(APIException):
@@ -95,10 +110,32 @@ class RecordViewSet(viewsets.ModelViewSet):
             return self.write_serializer_class
         return self.detail_serializer_class
 
+    def version_headers(self, record):
+        """The record's version as its ETag, for an If-Match on the next write."""
+        return {"ETag": etag(version_of(record))} if is_versioned(self.model) else {}
+
+    def check_version(self, record):
+        """A write that names, in If-Match, another version than the stored one is refused.
+
+        Without If-Match the write goes ahead, as before versions existed. Called in
+        the write's transaction: the row stays locked until it commits.
+        """
+        expected = self.request.headers.get("If-Match")
+        if expected is None or not is_versioned(self.model):
+            return
+        current = etag(stored_version(self.model, record.pk, lock=True))
+        if not {"*", current} & {tag.strip() for tag in expected.split(",")}:
+            raise PreconditionFailed()
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        data = self.get_serializer(record).data
+        return Response(data, headers=self.version_headers(record))
+
     def written(self, serializer, status_code):
         record = self.get_queryset().get(pk=serializer.instance.pk)
         data = self.detail_serializer_class(record, context=self.get_serializer_context()).data
-        return Response(data, status=status_code)
+        return Response(data, status=status_code, headers=self.version_headers(record))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -106,12 +143,23 @@ class RecordViewSet(viewsets.ModelViewSet):
         serializer.save()
         return self.written(serializer, status.HTTP_201_CREATED)
 
+    @transaction.atomic
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        record = self.get_object()
+        serializer = self.get_serializer(record, data=request.data, partial=partial)
+        # A body that cannot be written is a 400 whatever its version.
         serializer.is_valid(raise_exception=True)
+        self.check_version(record)
         serializer.save()
         return self.written(serializer, status.HTTP_200_OK)
+
+    @transaction.atomic
+    def destroy(self, request, *args, **kwargs):
+        record = self.get_object()
+        self.check_version(record)
+        self.perform_destroy(record)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_destroy(self, record):
         if hasattr(record, "status"):
