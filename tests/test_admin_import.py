@@ -148,6 +148,7 @@ def test_a_bad_row_is_shown_with_its_row_and_column_and_cannot_be_confirmed(
     assert "1 row has errors" in text
     assert "Confirm import" not in text
     assert preview.context["confirm_form"] is None
+    assert "Upload the corrected file" in text
     assert nothing_written()
     assert kept_files(import_dir) == []
 
