@@ -241,8 +241,8 @@ def render(model_admin, request, form, *, result=None, token=None, status=200):
         "opts": model_admin.opts,
         "form": form,
         "max_bytes": settings.OPSDB_IMPORT_MAX_BYTES,
-        "preview": result and preview_lines(result),
-        "confirm_form": token and ConfirmForm(initial={"token": token}),
+        "preview": preview_lines(result) if result is not None else None,
+        "confirm_form": ConfirmForm(initial={"token": token}) if token else None,
     }
     return TemplateResponse(
         request, "admin/operations/operation/import.html", context, status=status
