@@ -15,13 +15,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models
+from .admin_import import import_page
 from .forms import (
     ClaimForm,
     LoadedAutocompleteSelect,
@@ -627,6 +628,19 @@ class OperationAdmin(PublishableAdmin):
         (_("Record"), {"fields": [("created_at", "updated_at", "deleted_at", "merged_into")]}),
     ]
     actions = [*PublishableAdmin.actions, "restore_selected", "merge_selected", "undo_merges"]
+
+    def get_urls(self):
+        opts = self.opts
+        import_url = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name=f"{opts.app_label}_{opts.model_name}_import",
+        )
+        return [import_url, *super().get_urls()]
+
+    def import_view(self, request):
+        """Import operations from a CSV file: a preview first, then the import."""
+        return import_page(self, request)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_summary()

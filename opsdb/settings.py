@@ -6,6 +6,7 @@ ALLOWED_HOSTS become mandatory.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -151,6 +152,14 @@ if PRODUCTION:
 # markers still show, on a blank background.
 OPSDB_TILE_URL = os.environ.get("OPSDB_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 OPSDB_TILE_ATTRIBUTION = os.environ.get("OPSDB_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+# The admin import page: the largest file it accepts, and where an uploaded file
+# waits between its preview and its confirmation (files older than an hour,
+# which can no longer be confirmed, are removed at the next upload).
+OPSDB_IMPORT_MAX_BYTES = int(os.environ.get("OPSDB_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+OPSDB_IMPORT_DIR = Path(
+    os.environ.get("OPSDB_IMPORT_DIR", Path(tempfile.gettempdir()) / "opsdb-imports")
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
