@@ -1,11 +1,15 @@
 """Two people edit the same record: the second to save is told, and nothing is lost."""
 
 import re
+import threading
+from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from operations import models
+from operations.versions import stored_version
 
 from .admin_forms import operation_form
 from .api_client import api_client
@@ -198,3 +202,45 @@ def test_an_api_write_after_an_admin_save_is_refused_too(analyst, second_analyst
     assert refused.status_code == 412
     source.refresh_from_db()
     assert source.title == "A report, corrected"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writes_of_the_same_version_at_the_same_moment_cannot_both_pass(
+    analyst, second_analyst
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer at a time; the row lock is PostgreSQL's to test")
+    raid = OperationFactory(status=DRAFT)
+    url = f"/api/v1/operations/{raid.pk}/"
+    read = api_client(analyst).get(url)["ETag"]
+    # Both writes reach the version check together: without the row lock both would
+    # read the version they were sent, and the second would undo the first.
+    both_checking = threading.Barrier(2, timeout=10)
+
+    def check_together(model, pk, *, lock=False):
+        both_checking.wait()
+        return stored_version(model, pk, lock=lock)
+
+    answers = []
+
+    def write(user, title):
+        try:
+            answer = api_client(user).patch(
+                url, {"title": title}, format="json", HTTP_IF_MATCH=read
+            )
+            answers.append(answer.status_code)
+        finally:
+            connection.close()
+
+    with mock.patch("operations.api.views.stored_version", check_together):
+        writers = [
+            threading.Thread(target=write, args=(user, title))
+            for user, title in ((analyst, "First"), (second_analyst, "Second"))
+        ]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join()
+
+    assert sorted(answers) == [200, 412]
+    assert raid.history.count() == 2
