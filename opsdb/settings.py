@@ -6,12 +6,15 @@ ALLOWED_HOSTS become mandatory.
 """
 
 import os
+import re
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,6 +40,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when OPSDB_PRODUCTION=1")
     # Only for local development: a known key must never reach a server.
     SECRET_KEY = "django-insecure-local-development-only"
+# Former keys, still accepted for sessions and signed links while they expire.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 # testserver and localhost are what the test client and the browser tests use.
 ALLOWED_HOSTS = env_list(
@@ -66,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,6 +158,30 @@ if PRODUCTION:
 # markers still show, on a blank background.
 OPSDB_TILE_URL = os.environ.get("OPSDB_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 OPSDB_TILE_ATTRIBUTION = os.environ.get("OPSDB_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+
+def tile_origin(url):
+    """The origin of the tile URL for the policy: "https://{s}.tile.…" allows any subdomain."""
+    parts = urlsplit(url)
+    host = re.sub(r"^\{[a-z]+\}\.", "*.", parts.netloc)
+    return f"{parts.scheme}://{host}" if parts.scheme and host else SELF
+
+
+# No inline script anywhere, and nothing loaded from elsewhere but the map's tiles:
+# a stored name that slips past escaping still cannot run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", tile_origin(OPSDB_TILE_URL)],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The admin import page: the largest file it accepts, and where an uploaded file
 # waits between its preview and its confirmation (files older than an hour,

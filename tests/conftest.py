@@ -28,6 +28,23 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, failing the test if the page breaks the Content-Security-Policy.
+
+    Chromium reports each blocked script, style or image on the console.
+    """
+    violations = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", watch)
+    yield page
+    assert not violations, violations
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with no throttle history (anonymous reads are rate-limited)."""
