@@ -5,6 +5,7 @@ are hardened (``manage.py check --deploy`` is clean) and SECRET_KEY and
 ALLOWED_HOSTS become mandatory.
 """
 
+import datetime as dt
 import os
 import re
 import tempfile
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "operations",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "opsdb.urls"
@@ -189,6 +192,25 @@ CONTENT_SECURITY_POLICY = {
 OPSDB_IMPORT_MAX_BYTES = int(os.environ.get("OPSDB_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 OPSDB_IMPORT_DIR = Path(
     os.environ.get("OPSDB_IMPORT_DIR", Path(tempfile.gettempdir()) / "opsdb-imports")
+)
+
+# Failed logins, on the admin's form and the API's token endpoint alike: after
+# OPSDB_LOGIN_FAILURE_LIMIT failures for one username from one address, that pair
+# is refused (429) for OPSDB_LOGIN_COOLOFF_MINUTES; a success clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("OPSDB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("OPSDB_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "operations.logins.locked_out"
+# The client's address as the API's throttle reads it: X-Forwarded-For only behind proxies.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("OPSDB_NUM_PROXIES", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
 
 REST_FRAMEWORK = {

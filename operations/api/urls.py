@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import views
 from .proposals import ProposalView
+from .tokens import TokenView
 
 router = DefaultRouter()
 router.register("operations", views.OperationViewSet, basename="operation")
@@ -17,6 +18,7 @@ router.register("claims", views.ClaimViewSet, basename="claim")
 
 urlpatterns = [
     path("v1/proposals/", ProposalView.as_view(), name="proposals"),
+    path("v1/token/", TokenView.as_view(), name="token"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI styles itself with inline <style>; its scripts stay files of this server.
