@@ -14,13 +14,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models
+from . import admin_intake, models
 from .forms import (
     ClaimForm,
     LoadedAutocompleteSelect,
@@ -607,6 +607,19 @@ class OperationAdmin(PublishableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_summary()
+
+    def get_urls(self):
+        add_from_article = self.admin_site.admin_view(
+            lambda request: admin_intake.add_from_article(self, request)
+        )
+        return [
+            path(
+                "add-from-article/",
+                add_from_article,
+                name="operations_operation_add_from_article",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_search_results(self, request, queryset, search_term):
         if is_autocomplete(request):
