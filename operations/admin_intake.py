@@ -32,8 +32,15 @@ def add_from_article(model_admin, request):
     confirming = "confirm" in request.POST
     review = Review(proposal, request.POST if confirming else None)
     context.update(proposal=proposal, review=review, media=article.media + review.media)
-    valid = confirming and review.is_valid()
-    context["review_errors"] = confirming and not valid
+    if review.outdated:
+        context["confirm_errors"] = [
+            _(
+                "The records changed since the page was shown, and so did the proposals: "
+                "here they are again. Check them and record them again."
+            )
+        ]
+    valid = confirming and not review.outdated and review.is_valid()
+    context["review_errors"] = confirming and not review.outdated and not valid
     if valid:
         try:
             recorded = confirm(review, user=request.user)

@@ -80,7 +80,12 @@ def posted_values(form):
 def as_shown(response, **changes):
     """The review page's forms as shown, submitted with `changes` by field name."""
     review = response.context["review"]
-    data = {**article(), "confirm": "Record as drafts", **posted_values(review.source)}
+    data = {
+        **article(),
+        "confirm": "Record as drafts",
+        "digest": review.digest,
+        **posted_values(review.source),
+    }
     for part in review.operations:
         for form in part.forms():
             data.update(posted_values(form))
@@ -402,6 +407,19 @@ def test_a_name_no_record_has_becomes_a_draft_person(db, analyst_client):
     person = models.Person.objects.get(name="Zaid al-Barqawi")
     assert person.status == models.Status.DRAFT
     assert person.targets.get().operation.status == models.Status.DRAFT
+
+
+def test_proposals_that_changed_since_the_page_was_shown_are_shown_again(db, analyst_client):
+    PlaceFactory(name="Hajin")
+    text = "A US airstrike near Hajin on Thursday killed Zaid al-Barqawi, CENTCOM said."
+    data = as_shown(review_page(analyst_client, text=text), text=text)
+    person = PersonFactory(name="Zaid al-Barqawi")  # recorded by someone else meanwhile
+    before = row_counts()
+    response = analyst_client.post(PAGE, data)
+    assert row_counts() == before
+    assert "The records changed since the page was shown" in response.content.decode()
+    (part,) = response.context["review"].operations
+    assert part.targets[0]["candidate"].value() == f"person:{person.pk}"
 
 
 def test_a_recorded_source_is_used_again(demo, analyst_client):

@@ -10,10 +10,15 @@ and the assistant reads it again, so the review forms are built from the same
 proposal on every request.
 """
 
+import hashlib
+import json
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import (
     AdminDateWidget,
+    AdminTextInputWidget,
+    AdminURLFieldWidget,
     AutocompleteSelect,
     AutocompleteSelectMultiple,
 )
@@ -64,10 +69,12 @@ class ArticleForm(forms.Form):
         assume_scheme="https",
         max_length=Source._meta.get_field("url").max_length,
         validators=[validate_web_url],
+        widget=AdminURLFieldWidget,
     )
     publisher = forms.CharField(
         required=False,
         max_length=Organisation._meta.get_field("name").max_length,
+        widget=AdminTextInputWidget,
         help_text=_("Matched to the organisations recorded, with their aliases."),
     )
     published = forms.DateField(
@@ -127,13 +134,18 @@ class SourceReviewForm(forms.Form):
         label=_("a recorded source"),
         help_text=_("Leave empty to record a new source from the fields below."),
     )
-    title = forms.CharField(required=False, max_length=Source._meta.get_field("title").max_length)
+    title = forms.CharField(
+        required=False,
+        max_length=Source._meta.get_field("title").max_length,
+        widget=AdminTextInputWidget,
+    )
     kind = forms.ChoiceField(choices=Source.Kind.choices)
     url = forms.URLField(
         required=False,
         assume_scheme="https",
         max_length=Source._meta.get_field("url").max_length,
         validators=[validate_web_url],
+        widget=AdminURLFieldWidget,
     )
     publisher = forms.ModelChoiceField(
         Organisation.objects.all(), required=False, widget=autocomplete(Source, "publisher")
@@ -192,7 +204,7 @@ class OperationReviewForm(Droppable, LocalTimeForm):
             "place",
             "location_precision",
         ]
-        widgets = {"place": autocomplete(Operation, "place")}
+        widgets = {"title": AdminTextInputWidget, "place": autocomplete(Operation, "place")}
 
     field_order = ["keep", "add_to", "title", "kind", "local_date", "local_time"]
 
@@ -263,15 +275,21 @@ class TargetReviewForm(Droppable, forms.Form):
     new_person = forms.CharField(
         required=False,
         max_length=Person._meta.get_field("name").max_length,
+        widget=AdminTextInputWidget,
         label=_("or a new person, spelt as written"),
         help_text=_("Recorded as a draft person."),
     )
     description = forms.CharField(
         required=False,
         max_length=Target._meta.get_field("description").max_length,
+        widget=AdminTextInputWidget,
         label=_("or an unnamed target"),
     )
-    role = forms.CharField(required=False, max_length=Target._meta.get_field("role").max_length)
+    role = forms.CharField(
+        required=False,
+        max_length=Target._meta.get_field("role").max_length,
+        widget=AdminTextInputWidget,
+    )
     outcome = forms.ChoiceField(choices=Outcome.choices)
 
     def __init__(self, data=None, *, proposal, prefix):
@@ -338,7 +356,9 @@ class ClaimReviewForm(Droppable, forms.Form):
     keep = keep_field()
     point = forms.ChoiceField(choices=Claim.Point.choices)
     attribution = forms.CharField(
-        required=False, max_length=Claim._meta.get_field("attribution").max_length
+        required=False,
+        max_length=Claim._meta.get_field("attribution").max_length,
+        widget=AdminTextInputWidget,
     )
     quote = forms.CharField(
         required=False,
@@ -357,7 +377,9 @@ class ClaimReviewForm(Droppable, forms.Form):
         help_text=_("Empty for an open range: 'at least 13'."),
     )
     count_note = forms.CharField(
-        required=False, max_length=Claim._meta.get_field("count_note").max_length
+        required=False,
+        max_length=Claim._meta.get_field("count_note").max_length,
+        widget=AdminTextInputWidget,
     )
 
     def __init__(self, data=None, *, proposal, targets, prefix):
@@ -374,6 +396,7 @@ class ClaimReviewForm(Droppable, forms.Form):
         }
         super().__init__(data, prefix=prefix, initial=initial)
         self.proposal = proposal
+        self.point_label = dict(Claim.Point.choices).get(proposal.point, proposal.point)
         self.fields["target"].choices = BLANK + [(t.key, t.text) for t in targets]
 
 
@@ -406,10 +429,24 @@ class OperationReview:
 
 
 class Review:
-    """Step 2: every proposal of the article as a form, bound to `data` once posted."""
+    """Step 2: every proposal of the article as a form, bound to `data` once posted.
+
+    The page carries a digest of the proposal it showed: the assistant reads the
+    article again on confirmation, and if recorded names or operations changed
+    meanwhile its proposal may differ, and the posted forms would then be taken
+    for other proposals.
+    """
 
     def __init__(self, proposal, data=None):
         self.proposal = proposal
+        self.digest = hashlib.sha256(
+            json.dumps(proposal.as_json(), sort_keys=True).encode()
+        ).hexdigest()
+        if data is not None and data.get("digest") != self.digest:
+            self.outdated = True
+            data = None
+        else:
+            self.outdated = False
         self.source = SourceReviewForm(data, proposal=proposal)
         self.operations = [
             OperationReview(operation, data, prefix=f"op-{index}")
