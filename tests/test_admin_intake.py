@@ -339,10 +339,9 @@ def test_a_record_the_model_refuses_is_a_form_error_and_nothing_is_written(demo,
     assert response.status_code == 200
     errors = response.context["confirm_errors"]
     assert errors == [
-        "Operation 2, claim 2: count low: A claim about a target's outcome "
-        "leaves this field empty."
+        "Claim 2.2: count low: A claim about a target's outcome leaves this field empty."
     ]
-    assert "Operation 2, claim 2" in response.content.decode()
+    assert "Claim 2.2: count low" in response.content.decode()
     assert row_counts() == before
 
 
@@ -361,7 +360,7 @@ def test_dropped_proposals_are_left_out(demo, analyst_client):
 def test_a_claim_about_a_dropped_target_is_refused(demo, analyst_client):
     before = row_counts()
     response = confirm(analyst_client, **AS_NEW, **{"op-1-target-1-keep": None})
-    assert "Operation 2, claim 2: target: A claim about a target" in " ".join(
+    assert "Claim 2.2: target: A claim about a target" in " ".join(
         response.context["confirm_errors"]
     )
     assert row_counts() == before
@@ -407,6 +406,37 @@ def test_a_name_no_record_has_becomes_a_draft_person(db, analyst_client):
     person = models.Person.objects.get(name="Zaid al-Barqawi")
     assert person.status == models.Status.DRAFT
     assert person.targets.get().operation.status == models.Status.DRAFT
+
+
+def test_a_new_name_in_two_operations_is_one_draft_person(db, analyst_client):
+    PlaceFactory(name="Hajin")
+    text = (
+        "A US airstrike near Hajin on Thursday wounded Zaid al-Barqawi, CENTCOM said. "
+        "On Wednesday, a US raid in Hajin had failed to capture Zaid al-Barqawi, "
+        "local officials said."
+    )
+    response = review_page(analyst_client, text=text)
+    # The assistant reads "failed to capture" as a capture: the analyst corrects it.
+    escaped = {"op-1-target-0-outcome": "escaped", "op-1-claim-0-outcome": "escaped"}
+    analyst_client.post(PAGE, as_shown(response, text=text, **escaped))
+    person = models.Person.objects.get(name="Zaid al-Barqawi")
+    assert sorted(person.targets.values_list("operation__kind", "outcome")) == [
+        ("airstrike", "wounded"),
+        ("ground_raid", "escaped"),
+    ]
+    assert sorted(models.Claim.objects.values_list("outcome", flat=True)) == [
+        "escaped",
+        "wounded",
+    ]
+
+
+def test_a_text_without_an_operation_offers_nothing_to_record(analyst_client):
+    text = "The ministry will publish its annual report next month."
+    response = review_page(analyst_client, text=text)
+    page = response.content.decode()
+    assert response.context["review"].operations == []
+    assert "The assistant found no operation in this text" in page
+    assert 'name="confirm"' not in page
 
 
 def test_proposals_that_changed_since_the_page_was_shown_are_shown_again(db, analyst_client):

@@ -157,9 +157,7 @@ def record_targets(part, operation, user, recorded, number):
         data = form.cleaned_data
         person = data.get("person")
         if data["new_person"]:
-            person = Person(name=data["new_person"].strip(), status=Status.DRAFT)
-            save_as(validated(person, _("New person %s") % person.name), user)
-            recorded.persons.append(person)
+            person = new_person(data["new_person"].strip(), user, recorded)
         organisation = data.get("organisation")
         same = operation.targets.filter(
             person=person, organisation=organisation, description=data["description"]
@@ -175,11 +173,22 @@ def record_targets(part, operation, user, recorded, number):
             role=data["role"],
             outcome=data["outcome"],
         )
-        where = _("Operation %(number)s, target %(index)s") % {"number": number, "index": index}
+        where = _("Target %(number)s.%(index)s") % {"number": number, "index": index}
         save_as(validated(target, where), user)
         recorded.targets += 1
         targets[form.proposal.key] = target
     return targets
+
+
+def new_person(name, user, recorded):
+    """A draft person for a name no record has; one, however often the article names them."""
+    for person in recorded.persons:
+        if person.name == name:
+            return person
+    person = Person(name=name, status=Status.DRAFT)
+    save_as(validated(person, _("New person %s") % name), user)
+    recorded.persons.append(person)
+    return person
 
 
 def record_claims(part, operation, recorded, targets, user, number):
@@ -205,6 +214,6 @@ def record_claims(part, operation, recorded, targets, user, number):
             # A correction of this source's earlier claim on the recorded operation.
             supersedes_id=form.proposal.supersedes if compared else None,
         )
-        where = _("Operation %(number)s, claim %(index)s") % {"number": number, "index": index}
+        where = _("Claim %(number)s.%(index)s") % {"number": number, "index": index}
         save_as(validated(claim, where), user)
         recorded.claims += 1

@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import (
     AdminDateWidget,
     AdminTextInputWidget,
+    AdminTimeWidget,
     AdminURLFieldWidget,
     AutocompleteSelect,
     AutocompleteSelectMultiple,
@@ -224,6 +225,8 @@ class OperationReviewForm(Droppable, LocalTimeForm):
             initial["add_to"] = proposal.same_as[0].id
         super().__init__(data, prefix=prefix, instance=instance, initial=initial)
         self.proposal = proposal
+        self.fields["local_date"].widget = AdminDateWidget()
+        self.fields["local_time"].widget = AdminTimeWidget()
         if proposal.same_as:
             self.fields["add_to"].choices = [("", _("a new operation"))] + [
                 (
