@@ -501,6 +501,35 @@ def test_a_second_report_proposes_adding_its_claims_and_makes_the_operation_cont
     assert recorded.history.latest().history_user == analyst
 
 
+def test_a_later_report_of_the_same_source_corrects_its_earlier_claim(analyst_client):
+    recorded = recorded_airstrike()
+    earlier = recorded.claims.get()
+    earlier.source.url = URL
+    earlier.source.save()
+    response = review_page(analyst_client, text=SECOND_REPORT)
+    assert response.context["review"].source["existing"].value() == earlier.source.pk
+    assert f"Corrects claim #{earlier.pk} of the same source" in response.content.decode()
+    analyst_client.post(PAGE, as_shown(response, text=SECOND_REPORT))
+    correction = recorded.claims.exclude(pk=earlier.pk).get()
+    assert (correction.source, correction.supersedes) == (earlier.source, earlier)
+    assert not models.Operation.objects.contested().filter(pk=recorded.pk).exists()
+
+
+def test_another_source_chosen_corrects_nothing(analyst_client):
+    recorded = recorded_airstrike()
+    earlier = recorded.claims.get()
+    earlier.source.url = URL
+    earlier.source.save()
+    other = SourceFactory()
+    response = review_page(analyst_client, text=SECOND_REPORT)
+    analyst_client.post(
+        PAGE, as_shown(response, text=SECOND_REPORT, **{"source-existing": str(other.pk)})
+    )
+    added = recorded.claims.get(source=other)
+    assert added.supersedes is None
+    assert models.Operation.objects.contested().filter(pk=recorded.pk).exists()
+
+
 def test_the_analyst_may_record_a_new_operation_instead(analyst_client):
     recorded = recorded_airstrike()
     response = review_page(analyst_client, text=SECOND_REPORT)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from operations import models
 from operations.groups import setup_groups
 
-from .test_admin_browser import log_in, staff
+from .test_admin_browser import choose, log_in, staff
 from .test_admin_intake import TEXT, URL
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,6 +35,8 @@ def test_an_analyst_records_an_article_after_correcting_it(live_server, page):
     page.check("#id_op-0-add_to_0")
     page.check("#id_op-1-add_to_0")
     page.uncheck("#id_op-0-keep")
+    # Places are found by any of their names, as on the operation's own page.
+    choose(page, "id_op-1-place", "Kamish", "Qamishli")
     page.fill("#id_op-1-claim-2-count_low", "2")
     page.fill("#id_op-1-claim-2-count_high", "3")
     page.uncheck("#id_op-1-claim-1-keep")

@@ -89,7 +89,7 @@ def confirm(review, *, user):
         number = review.operations.index(part) + 1
         operation = record_operation(part.form, user, recorded, where=_("Operation %s") % number)
         targets = record_targets(part, operation, user, recorded, number)
-        record_claims(part, operation, recorded, targets, user, number)
+        record_claims(part, operation, recorded, targets, user, number, review.proposal.source)
         if operation not in recorded.created_operations:
             save_as(operation, user)  # marks it changed, and by whom
     return recorded
@@ -191,10 +191,15 @@ def new_person(name, user, recorded):
     return person
 
 
-def record_claims(part, operation, recorded, targets, user, number):
-    # The assistant compared the claims with those of its best match only.
+def record_claims(part, operation, recorded, targets, user, number, proposed_source):
+    # The assistant compared the claims with those of its best match only, and a
+    # claim corrects an earlier one only when both are the same source's.
     best = part.proposal.same_as[0].id if part.proposal.same_as else None
-    compared = operation.pk == best and operation not in recorded.created_operations
+    compared = (
+        operation.pk == best
+        and operation not in recorded.created_operations
+        and recorded.source.pk == proposed_source.existing
+    )
     for index, form in enumerate(part.claims, start=1):
         if not form.recorded:
             continue
