@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .intake.confirm import confirm
+from .intake.confirm import RecordRefused, confirm
 from .intake.review import ArticleForm, Review
 
 TEMPLATE = "admin/operations/operation/add_from_article.html"
@@ -46,6 +46,8 @@ def add_from_article(model_admin, request):
             recorded = confirm(review, user=request.user)
         except ValidationError as error:
             context["confirm_errors"] = error.messages
+            if isinstance(error, RecordRefused):
+                error.show_on_form()
         else:
             model_admin.message_user(request, recorded.summary(), messages.SUCCESS)
             first = recorded.operations[0]

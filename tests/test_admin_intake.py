@@ -342,6 +342,10 @@ def test_a_record_the_model_refuses_is_a_form_error_and_nothing_is_written(demo,
         "Claim 2.2: count low: A claim about a target's outcome leaves this field empty."
     ]
     assert "Claim 2.2: count low" in response.content.decode()
+    claim = response.context["review"].operations[1].claims[1]
+    assert claim.errors["count_low"] == [
+        "A claim about a target's outcome leaves this field empty."
+    ]
     assert row_counts() == before
 
 

@@ -7,7 +7,7 @@ draft whoever confirms: publishing stays a reviewer's separate step.
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -55,22 +55,43 @@ class Recorded:
         return _("Recorded from the article: %(parts)s.") % {"parts": "; ".join(parts)}
 
 
-def validated(record, where):
-    """Run the model's validation; its messages say which proposal they are about."""
+class RecordRefused(ValidationError):
+    """The model refused the record made from a review form.
+
+    Its messages name the proposal and the field, for the top of the page;
+    `show_on_form` also puts them beside the proposal's fields.
+    """
+
+    def __init__(self, error, *, form, where):
+        self.form = form
+        self.by_field = error.message_dict if hasattr(error, "error_dict") else {}
+        if not self.by_field:
+            self.by_field = {NON_FIELD_ERRORS: error.messages}
+        super().__init__(
+            [
+                f"{where}: {message}"
+                if name == NON_FIELD_ERRORS
+                else f"{where}: {name.replace('_', ' ')}: {message}"
+                for name, messages in self.by_field.items()
+                for message in messages
+            ]
+        )
+
+    def show_on_form(self):
+        for name, messages in self.by_field.items():
+            # The model's own fields that the form names alike (counts, outcome, title…).
+            field = name if name in self.form.fields else None
+            self.form.add_error(field, messages)
+
+
+def validated(record, *, form, where):
+    """Run the model's validation on a record made from `form`."""
     # Fields the model fills in on save (search keys, the local date, …) are not checked.
     computed = [f.name for f in record._meta.fields if not f.editable]
     try:
         record.full_clean(exclude=computed)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            messages = [
-                f"{name.replace('_', ' ')}: {message}" if name != "__all__" else message
-                for name, errors in error.message_dict.items()
-                for message in errors
-            ]
-        else:
-            messages = error.messages
-        raise ValidationError([f"{where}: {message}" for message in messages]) from error
+        raise RecordRefused(error, form=form, where=where) from error
     return record
 
 
@@ -107,7 +128,7 @@ def record_source(form, user, recorded):
         published_on=data["published_on"],
         status=Status.DRAFT,
     )
-    save_as(validated(source, _("The source")), user)
+    save_as(validated(source, form=form, where=_("The source")), user)
     recorded.source_created = True
     return source
 
@@ -116,10 +137,10 @@ def record_operation(form, user, recorded, *, where):
     if form.adds_to is None:
         operation = form.instance
         operation.status = Status.DRAFT  # whatever was posted: a reviewer publishes
-        save_as(validated(operation, where), user)
+        save_as(validated(operation, form=form, where=where), user)
         for organisation in form.cleaned_data["forces"]:
             force = OperationForce(operation=operation, organisation=organisation)
-            save_as(validated(force, where), user)
+            save_as(validated(force, form=form, where=where), user)
         recorded.created_operations.append(operation)
         recorded.operations.append(operation)
         return operation
@@ -157,7 +178,7 @@ def record_targets(part, operation, user, recorded, number):
         data = form.cleaned_data
         person = data.get("person")
         if data["new_person"]:
-            person = new_person(data["new_person"].strip(), user, recorded)
+            person = new_person(data["new_person"].strip(), form, user, recorded)
         organisation = data.get("organisation")
         same = operation.targets.filter(
             person=person, organisation=organisation, description=data["description"]
@@ -174,19 +195,19 @@ def record_targets(part, operation, user, recorded, number):
             outcome=data["outcome"],
         )
         where = _("Target %(number)s.%(index)s") % {"number": number, "index": index}
-        save_as(validated(target, where), user)
+        save_as(validated(target, form=form, where=where), user)
         recorded.targets += 1
         targets[form.proposal.key] = target
     return targets
 
 
-def new_person(name, user, recorded):
+def new_person(name, form, user, recorded):
     """A draft person for a name no record has; one, however often the article names them."""
     for person in recorded.persons:
         if person.name == name:
             return person
     person = Person(name=name, status=Status.DRAFT)
-    save_as(validated(person, _("New person %s") % name), user)
+    save_as(validated(person, form=form, where=_("New person %s") % name), user)
     recorded.persons.append(person)
     return person
 
@@ -220,5 +241,5 @@ def record_claims(part, operation, recorded, targets, user, number, proposed_sou
             supersedes_id=form.proposal.supersedes if compared else None,
         )
         where = _("Claim %(number)s.%(index)s") % {"number": number, "index": index}
-        save_as(validated(claim, where), user)
+        save_as(validated(claim, form=form, where=where), user)
         recorded.claims += 1
