@@ -7,7 +7,6 @@ import json
 
 import pytest
 from django import forms
-from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import DatabaseError
@@ -26,6 +25,7 @@ from .factories import (
     PlaceFactory,
     SourceFactory,
 )
+from .test_intake_doors import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -104,10 +104,6 @@ def confirm(client, **changes):
 
 # The demo's operations are published: these tests record new ones unless they say not.
 AS_NEW = {"op-0-add_to": "", "op-1-add_to": ""}
-
-
-def row_counts():
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 def new_source():
@@ -214,9 +210,9 @@ def test_the_review_page_shows_each_proposal_with_its_sentence(demo, analyst_cli
     assert 'name="confirm"' in page
 
 
-def test_namesakes_are_all_offered_and_none_is_chosen(analyst_client, analyst):
+def test_namesakes_are_all_offered_and_none_is_chosen(analyst_client):
     PersonFactory(name="Abu Khalid")
-    PersonFactory(name="Abu Khalid")
+    second = PersonFactory(name="Abu Khalid")
     text = "A US airstrike near Hajin on Thursday killed Abu Khalid, CENTCOM said."
     PlaceFactory(name="Hajin")
     response = review_page(analyst_client, text=text)
@@ -226,7 +222,11 @@ def test_namesakes_are_all_offered_and_none_is_chosen(analyst_client, analyst):
     assert target["candidate"].value() == ""
     response = analyst_client.post(PAGE, as_shown(response, text=text))
     assert "Give exactly one of" in response.content.decode()
-    assert not models.Operation.objects.filter(title__contains="Hajin").exists()
+    assert not models.Operation.objects.exists()
+
+    chosen = {"op-0-target-0-candidate": f"person:{second.pk}"}
+    analyst_client.post(PAGE, as_shown(response, text=text, **chosen))
+    assert models.Target.objects.get().person == second
 
 
 def test_the_three_doors_give_the_same_proposals(demo, analyst_client, analyst, tmp_path):
@@ -238,13 +238,13 @@ def test_the_three_doors_give_the_same_proposals(demo, analyst_client, analyst, 
     )
     path = tmp_path / "article.txt"
     path.write_text(TEXT, encoding="utf-8")
-    printed = io_of_command(path)
+    printed = command_output(path)
     expected = propose_from_text(TEXT, published=PUBLISHED, url=URL, publisher=PUBLISHER)
     assert shown == answered.json() == json.loads(printed) == expected.as_json()
     assert shown["operations"]
 
 
-def io_of_command(path):
+def command_output(path):
     out = io.StringIO()
     call_command(
         "propose",
@@ -398,6 +398,26 @@ def test_corrections_are_recorded_as_corrected(demo, analyst_client):
     count = raid.claims.get(point="casualties")
     assert (count.count_low, count.count_high) == (2, 4)
     assert raid.targets.filter(description="a bodyguard").exists()
+
+
+def test_what_the_text_leaves_out_is_asked_for_and_completed(db, analyst_client):
+    PlaceFactory(name="Hajin")
+    text = "A US airstrike near Hajin killed three fighters, CENTCOM said."
+    response = review_page(analyst_client, text=text)
+    (part,) = response.context["review"].operations
+    assert part.form["local_date"].value() is None
+    response = analyst_client.post(PAGE, as_shown(response, text=text))
+    assert response.context["review"].operations[0].form.errors["local_date"]
+    assert not models.Operation.objects.exists()
+
+    day = {
+        "op-0-local_date": "2022-10-03",
+        "op-0-date_precision": "day",
+        "op-0-local_time_zone": "Asia/Damascus",
+    }
+    analyst_client.post(PAGE, as_shown(response, text=text, **day))
+    operation = models.Operation.objects.get()
+    assert (operation.local_date, operation.date_precision) == (dt.date(2022, 10, 3), "day")
 
 
 def test_a_name_no_record_has_becomes_a_draft_person(db, analyst_client):

@@ -188,6 +188,8 @@ class OperationReviewForm(Droppable, LocalTimeForm):
         widget=forms.RadioSelect,
         label=_("record as"),
     )
+    # Required, as on the operation's own page: a text without a date needs one typed.
+    local_date = forms.DateField(label=_("date (local)"), widget=AdminDateWidget)
     forces = forms.ModelMultipleChoiceField(
         Organisation.objects.all(),
         required=False,
@@ -225,7 +227,6 @@ class OperationReviewForm(Droppable, LocalTimeForm):
             initial["add_to"] = proposal.same_as[0].id
         super().__init__(data, prefix=prefix, instance=instance, initial=initial)
         self.proposal = proposal
-        self.fields["local_date"].widget = AdminDateWidget()
         self.fields["local_time"].widget = AdminTimeWidget()
         if proposal.same_as:
             self.fields["add_to"].choices = [("", _("a new operation"))] + [
