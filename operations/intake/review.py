@@ -15,11 +15,11 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import (
     AdminDateWidget,
     AdminTextInputWidget,
     AdminTimeWidget,
-    AdminURLFieldWidget,
     AutocompleteSelect,
     AutocompleteSelectMultiple,
 )
@@ -54,8 +54,20 @@ def autocomplete(model, field_name, *, multiple=False):
     return widget(model._meta.get_field(field_name), admin.site)
 
 
-class ArticleForm(forms.Form):
+class AdminRows:
+    """Fields laid out in rows, as the admin's fieldsets show them."""
+
+    rows = ()
+
+    def fieldset(self):
+        rows = [[name for name in row if name in self.fields] for row in self.rows]
+        return helpers.Fieldset(self, fields=[row for row in rows if row])
+
+
+class ArticleForm(AdminRows, forms.Form):
     """Step 1: the article, as the API's POST /api/v1/proposals/ takes it."""
+
+    rows = [["text"], ["url"], ["publisher", "published"]]
 
     text = forms.CharField(
         max_length=ARTICLE_MAX_LENGTH,
@@ -70,7 +82,7 @@ class ArticleForm(forms.Form):
         assume_scheme="https",
         max_length=Source._meta.get_field("url").max_length,
         validators=[validate_web_url],
-        widget=AdminURLFieldWidget,
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
     )
     publisher = forms.CharField(
         required=False,
@@ -127,7 +139,8 @@ def keep_field():
     return forms.BooleanField(required=False, initial=True, label=_("record it"))
 
 
-class SourceReviewForm(forms.Form):
+class SourceReviewForm(AdminRows, forms.Form):
+    rows = [["existing"], ["title"], ["kind", "published_on"], ["url"], ["publisher"]]
     existing = forms.ModelChoiceField(
         Source.objects.all(),
         required=False,
@@ -146,7 +159,7 @@ class SourceReviewForm(forms.Form):
         assume_scheme="https",
         max_length=Source._meta.get_field("url").max_length,
         validators=[validate_web_url],
-        widget=AdminURLFieldWidget,
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
     )
     publisher = forms.ModelChoiceField(
         Organisation.objects.all(), required=False, widget=autocomplete(Source, "publisher")
@@ -177,8 +190,17 @@ class SourceReviewForm(forms.Form):
         return cleaned
 
 
-class OperationReviewForm(Droppable, LocalTimeForm):
+class OperationReviewForm(AdminRows, Droppable, LocalTimeForm):
     """One proposed operation: a new draft, or its claims added to a recorded operation."""
+
+    rows = [
+        ["keep"],
+        ["add_to"],
+        ["title", "kind"],
+        ["local_date", "local_time", "local_time_zone", "date_precision"],
+        ["place", "location_precision"],
+        ["forces"],
+    ]
 
     keep = keep_field()
     add_to = forms.TypedChoiceField(
@@ -259,7 +281,14 @@ class OperationReviewForm(Droppable, LocalTimeForm):
         return bool(self.cleaned_data.get("keep"))
 
 
-class TargetReviewForm(Droppable, forms.Form):
+class TargetReviewForm(AdminRows, Droppable, forms.Form):
+    rows = [
+        ["keep"],
+        ["candidate"],
+        ["person", "organisation"],
+        ["new_person", "description"],
+        ["role", "outcome"],
+    ]
     keep = keep_field()
     candidate = forms.ChoiceField(
         required=False, widget=forms.RadioSelect, label=_("the name may be")
@@ -356,7 +385,14 @@ class TargetReviewForm(Droppable, forms.Form):
         return cleaned
 
 
-class ClaimReviewForm(Droppable, forms.Form):
+class ClaimReviewForm(AdminRows, Droppable, forms.Form):
+    rows = [
+        ["keep", "point"],
+        ["attribution"],
+        ["quote"],
+        ["target", "outcome"],
+        ["category", "count_low", "count_high", "count_note"],
+    ]
     keep = keep_field()
     point = forms.ChoiceField(choices=Claim.Point.choices)
     attribution = forms.CharField(
