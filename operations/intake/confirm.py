@@ -136,7 +136,9 @@ def record_source(form, user, recorded):
 def record_operation(form, user, recorded, *, where):
     if form.adds_to is None:
         operation = form.instance
-        operation.status = Status.DRAFT  # whatever was posted: a reviewer publishes
+        # The form has no status field; set here too, so that no later form change
+        # lets a confirmation publish: a reviewer publishes, on the operation's page.
+        operation.status = Status.DRAFT
         save_as(validated(operation, form=form, where=where), user)
         for organisation in form.cleaned_data["forces"]:
             force = OperationForce(operation=operation, organisation=organisation)

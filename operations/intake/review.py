@@ -141,6 +141,7 @@ def keep_field():
 
 class SourceReviewForm(AdminRows, forms.Form):
     rows = [["existing"], ["title"], ["kind", "published_on"], ["url"], ["publisher"]]
+
     existing = forms.ModelChoiceField(
         Source.objects.all(),
         required=False,
@@ -269,6 +270,7 @@ class OperationReviewForm(AdminRows, Droppable, LocalTimeForm):
 
     @property
     def recorded(self):
+        """Whether its own fields are recorded: kept, as a new operation."""
         return super().recorded and self.adds_to is None
 
     @property
@@ -289,6 +291,7 @@ class TargetReviewForm(AdminRows, Droppable, forms.Form):
         ["new_person", "description"],
         ["role", "outcome"],
     ]
+
     keep = keep_field()
     candidate = forms.ChoiceField(
         required=False, widget=forms.RadioSelect, label=_("the name may be")
@@ -393,6 +396,7 @@ class ClaimReviewForm(AdminRows, Droppable, forms.Form):
         ["target", "outcome"],
         ["category", "count_low", "count_high", "count_note"],
     ]
+
     keep = keep_field()
     point = forms.ChoiceField(choices=Claim.Point.choices)
     attribution = forms.CharField(
