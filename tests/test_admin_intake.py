@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django import forms
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import DatabaseError
@@ -208,6 +209,31 @@ def test_the_review_page_shows_each_proposal_with_its_sentence(demo, analyst_cli
         "Coalition strike kills two Islamic State leaders"
     )
     assert 'name="confirm"' in page
+
+
+def test_every_autocomplete_on_the_review_page_answers_the_analyst(demo, analyst_client):
+    review = review_page(analyst_client).context["review"]
+    widgets = {
+        (widget.field.model._meta.model_name, widget.field.name): widget
+        for part in [review.source, *(f for op in review.operations for f in op.forms())]
+        for widget in (field.widget for field in part.fields.values())
+        if isinstance(widget, AutocompleteMixin)
+    }
+    assert set(widgets) == {
+        ("claim", "source"),
+        ("source", "publisher"),
+        ("operation", "place"),
+        ("claim", "claimed_forces"),
+        ("target", "person"),
+        ("target", "organisation"),
+    }
+    for (model_name, field_name), widget in widgets.items():
+        response = analyst_client.get(
+            widget.get_url(),
+            {"app_label": "operations", "model_name": model_name, "field_name": field_name},
+        )
+        assert response.status_code == 200, (model_name, field_name)
+        assert response.json()["results"], (model_name, field_name)
 
 
 def test_namesakes_are_all_offered_and_none_is_chosen(analyst_client):
