@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models
+from . import admin_intake, models
 from .admin_import import import_page
 from .forms import (
     ClaimForm,
@@ -630,17 +630,18 @@ class OperationAdmin(PublishableAdmin):
     actions = [*PublishableAdmin.actions, "restore_selected", "merge_selected", "undo_merges"]
 
     def get_urls(self):
-        opts = self.opts
-        import_url = path(
-            "import/",
-            self.admin_site.admin_view(self.import_view),
-            name=f"{opts.app_label}_{opts.model_name}_import",
-        )
-        return [import_url, *super().get_urls()]
-
-    def import_view(self, request):
-        """Import operations from a CSV file: a preview first, then the import."""
-        return import_page(self, request)
+        pages = [
+            ("import/", "import", lambda request: import_page(self, request)),
+            (
+                "add-from-article/",
+                "add_from_article",
+                lambda request: admin_intake.add_from_article(self, request),
+            ),
+        ]
+        return [
+            path(route, self.admin_site.admin_view(view), name=f"operations_operation_{name}")
+            for route, name, view in pages
+        ] + super().get_urls()
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_summary()

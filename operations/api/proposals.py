@@ -16,11 +16,10 @@ from rest_framework.views import APIView
 from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from ..intake import assistant
-from ..intake.proposals import Proposal
+from ..intake.proposals import ARTICLE_MAX_LENGTH, Proposal
 from ..models import FIRST_YEAR, Organisation, Source, validate_web_url
 from .schema import ERROR
 
-TEXT_LENGTH = 100_000
 NO_TEXT = _("Give the text of the article.")
 # The first places to reach a new day are 14 hours ahead of UTC: a date is in
 # the future only once no one on Earth has reached it yet.
@@ -35,7 +34,7 @@ class ProposalRequestSerializer(serializers.Serializer):
     """What the assistant reads. `manage.py propose` checks its input with it too."""
 
     text = serializers.CharField(
-        max_length=TEXT_LENGTH,
+        max_length=ARTICLE_MAX_LENGTH,
         # The text goes to the assistant as it came, as the other doors pass it.
         trim_whitespace=False,
         error_messages={"blank": NO_TEXT},

@@ -10,6 +10,9 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+# The longest article any door reads: longer texts are several reports, or not one.
+ARTICLE_MAX_LENGTH = 100_000
+
 
 @dataclass
 class Match:
