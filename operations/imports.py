@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pycountry
+import pytz
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Q
@@ -158,14 +159,12 @@ WHERE_PRECISION = {
     "6": (LocationPrecision.COUNTRY, Place.Kind.COUNTRY),
 }
 
-# Where operations against ISIS happen; elsewhere times are kept in UTC.
-COUNTRY_TIME_ZONES = {
-    "SY": "Asia/Damascus",
-    "IQ": "Asia/Baghdad",
-    "TR": "Europe/Istanbul",
-    "JO": "Asia/Amman",
-    "LB": "Asia/Beirut",
-}
+
+def country_time_zone(code):
+    """The IANA zone of a country (its first listed, for countries with several), or UTC."""
+    zones = pytz.country_timezones.get(code) if code else None
+    return zones[0] if zones else "UTC"
+
 
 # GED spellings that pycountry does not know by name.
 COUNTRY_SPELLINGS = {"turkey": "TR", "russia": "RU", "iran": "IR", "dr congo": "CD"}
@@ -419,7 +418,7 @@ class UcdpGedImport:
             "url": normalise_url(UCDP_EVENT_URL.format(event_id)),
             "start": start,
             "precision": precision,
-            "zone": COUNTRY_TIME_ZONES.get(country, "UTC"),
+            "zone": country_time_zone(country),
             "location_precision": WHERE_PRECISION[where_prec][0],
             "place_kind": WHERE_PRECISION[where_prec][1],
             "place_name": place_name,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from operations import models
+from operations import imports, models
 from operations.dates import DatePrecision
 from operations.models import Claim, LocationPrecision, Operation, Organisation, Place, Source
 
@@ -93,6 +93,13 @@ def test_it_keeps_the_local_date_in_the_countrys_time_zone():
     # Midnight in Damascus (UTC+3 that day) is the evening before in UTC.
     assert raqqa.occurred_at == dt.datetime(2017, 10, 16, 21, 0, tzinfo=dt.UTC)
     assert operation(900101).local_time_zone == "Asia/Baghdad"
+
+
+def test_time_zones_come_from_the_country_and_default_to_utc():
+    assert imports.country_time_zone("SY") == "Asia/Damascus"
+    assert imports.country_time_zone("IQ") == "Asia/Baghdad"
+    assert imports.country_time_zone("SO") == "Africa/Mogadishu"
+    assert imports.country_time_zone("") == "UTC"
 
 
 def test_dates_are_never_more_precise_than_the_data():
