@@ -22,7 +22,16 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from . import dates, names
+from .batches import (
+    BATCH_ROWS,
+    BatchWriter,
+    ImportFileError,
+    Kept,
+    RowError,
+    RowProblems,
+)
 from .dates import DatePrecision
+from .interchange import OpsdbImport, Row
 from .models import (
     Claim,
     LocationPrecision,
@@ -40,31 +49,20 @@ from .normalise import normalise_url
 from .services import save_as
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read: empty, not CSV, a column missing."""
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str  # "" when the error concerns the row as a whole
-    message: str
-
-    def __str__(self):
-        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
-        return f"{where}: {self.message}"
-
-
 @dataclass
 class ImportResult:
-    """What an import did or, for a dry run or a failed import, would have done."""
+    """What an import did or, for a dry run or a failed import, would have done.
+
+    `created`, `matched` and `errors` count every row (len()) and keep the first
+    KEPT_LINES of each to show.
+    """
 
     dry_run: bool = False
-    created: list = field(default_factory=list)  # row numbers
+    created: Kept = field(default_factory=Kept)  # first row numbers of created operations
     # (row, operation id) for an operation already recorded, (row, None, earlier row)
     # for a row that repeats an event earlier in the file.
-    matched: list = field(default_factory=list)
-    errors: list = field(default_factory=list)  # RowError, in row order
+    matched: Kept = field(default_factory=Kept)
+    errors: Kept = field(default_factory=Kept)  # RowError, in row order
     new_records: dict = field(default_factory=dict)  # model name -> count created
 
     @property
@@ -83,13 +81,18 @@ class ImportResult:
                 for error in errors
             ]
             out.append(f"row {row}: " + "; ".join(parts))
+        if self.errors.left_out:
+            out.append(f"… and {self.errors.left_out} more error(s)")
         return out
 
     def match_lines(self):
-        return [
+        lines = [
             f"row {row} matches operation #{pk}" if pk else f"row {row} repeats row {earlier[0]}"
             for row, pk, *earlier in self.matched
         ]
+        if self.matched.left_out:
+            lines.append(f"… and {self.matched.left_out} more matching row(s)")
+        return lines
 
 
 def import_operations(file, *, format, user=None, dry_run=False, allow_duplicates=False):
@@ -98,8 +101,11 @@ def import_operations(file, *, format, user=None, dry_run=False, allow_duplicate
     Raises ImportFileError when the file cannot be read at all; row errors are
     returned in the result, and then nothing is written.
     """
-    importer = FORMATS[format](user=user, allow_duplicates=allow_duplicates)
     result = ImportResult(dry_run=dry_run)
+    if format == "ucdp-ged":
+        importer = UcdpGedImport(user=user, allow_duplicates=allow_duplicates)
+    else:
+        importer = BatchImport(FORMATS[format], user=user, allow_duplicates=allow_duplicates)
     with transaction.atomic():
         try:
             importer.run(file, result)
@@ -111,16 +117,113 @@ def import_operations(file, *, format, user=None, dry_run=False, allow_duplicate
             raise
         if result.errors or dry_run:
             transaction.set_rollback(True)
-    result.new_records = importer.new_records
+    result.new_records = dict(importer.new_records)
     return result
 
 
-class RowProblems(Exception):
-    """The errors of one row, collected before any of it is written."""
+class BatchImport:
+    """Reads a file in batches of whole operations and writes each batch in a few queries.
 
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors  # {column: message}
+    `format` reads the rows (see interchange.OpsdbImport): it checks the header, says
+    which rows make one operation (group_key), turns them into an OperationSpec and finds
+    the recorded operations that specs repeat.
+    """
+
+    def __init__(self, format, *, user=None, allow_duplicates=False):
+        self.format = format()
+        self.allow_duplicates = allow_duplicates
+        self.writer = BatchWriter(user=user)
+
+    @property
+    def new_records(self):
+        return self.writer.new_records
+
+    def run(self, file, result):
+        reader = csv.reader(file)
+        header = next(reader, None)
+        if not header:
+            raise ImportFileError("The file is empty: give a header row and at least one row.")
+        header = [name.strip() for name in header]
+        self.format.check_header(header)
+        width = len(header)
+        batch, batch_rows, operation, key, rows = [], 0, [], None, 0
+        for number, values in enumerate(reader, start=1):
+            if not values:
+                continue
+            rows = number
+            if len(values) != width:
+                more = "more" if len(values) > width else "fewer"
+                result.errors.append(
+                    RowError(number, "", f"{more} values than the header has columns")
+                )
+                continue
+            row = Row(number, dict(zip(header, map(str.strip, values), strict=True)))
+            row_key = self.format.group_key(row.values)
+            if operation and row_key != key:
+                batch.append(operation)
+                batch_rows += len(operation)
+                operation = []
+                if batch_rows >= BATCH_ROWS:
+                    self.import_batch(batch, result)
+                    batch, batch_rows = [], 0
+            operation.append(row)
+            key = row_key
+        if operation:
+            batch.append(operation)
+        self.import_batch(batch, result)
+        if not rows:
+            raise ImportFileError("The file has a header but no rows.")
+
+    def import_batch(self, batch, result):
+        specs = []
+        for rows in batch:
+            spec = self.format.operation(rows)
+            bad = [row for row in rows if row.errors]
+            for row in bad:
+                for column, message in row.errors.items():
+                    result.errors.append(RowError(row.number, column, message))
+            if not bad:
+                specs.append(spec)
+        if result.errors or not specs:
+            # Nothing will be written: the rest of the file is only checked.
+            return
+        if not self.allow_duplicates:
+            specs = self.new_events(specs, result)
+        try:
+            with transaction.atomic():
+                self.writer.write(specs)
+        except RowProblems as problems:
+            for column, message in problems.errors.items():
+                result.errors.append(RowError(problems.row, column, message))
+            return
+        except DatabaseError as error:
+            result.errors.append(
+                RowError(
+                    specs[0].row,
+                    "",
+                    f"the database refused the operations of rows {specs[0].row} to "
+                    f"{specs[-1].row} ({error})",
+                )
+            )
+            return
+        for spec in specs:
+            result.created.append(spec.row)
+
+    def new_events(self, specs, result):
+        """The specs that repeat no recorded operation nor one earlier in the batch."""
+        recorded = self.format.find_recorded(specs)
+        first_rows = {}
+        new = []
+        for spec in specs:
+            key = spec.duplicate_key
+            if key in recorded:
+                result.matched.append((spec.row, recorded[key]))
+            elif key in first_rows:
+                result.matched.append((spec.row, None, first_rows[key]))
+            else:
+                first_rows[key] = spec.row
+                new.append(spec)
+        return new
 
 
 # --- UCDP GED -----------------------------------------------------------------
@@ -614,4 +717,5 @@ class UcdpGedImport:
         return f"Operation {where} {place.name} (UCDP GED {values['event_id']})"
 
 
-FORMATS = {"ucdp-ged": UcdpGedImport}
+# The formats import_operations reads, by the name the command and the admin give.
+FORMATS = {"opsdb": OpsdbImport, "ucdp-ged": UcdpGedImport}

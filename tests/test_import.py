@@ -24,7 +24,9 @@ def run(path, *args):
     """Run the command; (stdout, stderr, error or None)."""
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("import_operations", str(path), *args, stdout=out, stderr=err)
+        call_command(
+            "import_operations", str(path), "--format", "ucdp-ged", *args, stdout=out, stderr=err
+        )
     except CommandError as error:
         return out.getvalue(), err.getvalue(), error
     return out.getvalue(), err.getvalue(), None

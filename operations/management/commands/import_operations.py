@@ -16,8 +16,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             choices=sorted(FORMATS),
-            default="ucdp-ged",
-            help="The layout of the file (default ucdp-ged: the UCDP GED CSV columns).",
+            default="opsdb",
+            help="The layout of the file: opsdb (the default), OpsDB's own CSV as "
+            "export_operations writes it, or ucdp-ged, the UCDP GED CSV columns.",
         )
         parser.add_argument(
             "--dry-run",

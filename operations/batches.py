@@ -1,0 +1,517 @@
+"""Writing imported operations in batches: the part of an import shared by every format.
+
+A format's reader turns rows into `OperationSpec`s (plain values, checked); `BatchWriter`
+writes a batch of them in a few queries whatever its size: one query per kind of record
+looks up the places, organisations, persons and sources the batch names (folded names
+with `__in`, as the model's search keys store them), the missing ones are created with
+bulk_create, then the operations, their forces, targets and claims, each with its
+history row (history_type "+", the importing user as history_user, as simple-history's
+bulk_history_create writes them). What save() would do, bulk_create does not, so it is
+done here by the models' own helpers: search keys, an operation's `occurred_on`, a
+claim's `occurred_until`, normalised URLs.
+
+Nothing here grows with the file: what a batch resolved is dropped with it, since the
+next batch finds the records it created in the database (inside the same transaction).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from . import names
+from .models import (
+    Claim,
+    Operation,
+    OperationForce,
+    Organisation,
+    OrganisationAlias,
+    Person,
+    PersonAlias,
+    Place,
+    PlaceName,
+    Source,
+    Status,
+    Target,
+)
+
+# Rows read and checked before a batch is written: large enough that the queries of a
+# batch cost little per row, small enough that a batch's records stay a few megabytes.
+BATCH_ROWS = 2000
+
+# Errors and matches kept to show; beyond, only counted (a 100,000-row file with a wrong
+# column would otherwise keep 100,000 messages).
+KEPT_LINES = 1000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read: empty, not CSV, a column missing."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str  # "" when the error concerns the row as a whole
+    message: str
+
+    def __str__(self):
+        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
+        return f"{where}: {self.message}"
+
+
+class RowProblems(Exception):
+    """The errors of one row, collected before any of it is written."""
+
+    def __init__(self, errors, row=None):
+        super().__init__(errors)
+        self.errors = errors  # {column: message}
+        self.row = row
+
+
+class Kept:
+    """A list that keeps its first `limit` items and counts them all: len() is the count."""
+
+    def __init__(self, limit=KEPT_LINES):
+        self.limit = limit
+        self.items = []
+        self.count = 0
+
+    def append(self, item):
+        self.count += 1
+        if len(self.items) < self.limit:
+            self.items.append(item)
+
+    @property
+    def left_out(self):
+        return self.count - len(self.items)
+
+    def __len__(self):
+        return self.count
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __getitem__(self, index):
+        return self.items[index]
+
+
+# --- what a reader gives ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceSpec:
+    name: str
+    kind: str
+    country: str
+    province: str = ""
+    district: str = ""
+    latitude: object = None
+    longitude: object = None
+    aliases: tuple = ()  # (name, language)
+
+    @property
+    def key(self):
+        return (self.country, names.fold(self.name))
+
+
+@dataclass(frozen=True)
+class OrganisationSpec:
+    name: str
+    kind: str
+    country: str = ""
+    aliases: tuple = ()  # names
+
+    @property
+    def key(self):
+        return names.fold(self.name)
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    name: str
+    description: str = ""
+    aliases: tuple = ()  # (name, kind)
+
+    @property
+    def key(self):
+        return names.fold(self.name)
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    title: str
+    kind: str
+    url: str = ""
+    author: str = ""
+    published_on: object = None
+    language: str = ""
+    reliability: str = Source.Reliability.F
+    archive_url: str = ""
+    accessed_on: object = None
+    publisher: OrganisationSpec | None = None
+
+    @property
+    def key(self):
+        """A source is the same by its URL or, without one, by its title and date."""
+        return self.url or (self.title, self.published_on)
+
+
+@dataclass
+class TargetSpec:
+    row: int
+    number: str  # its key within the operation, for the claims about it
+    person: PersonSpec | None
+    organisation: OrganisationSpec | None
+    description: str
+    role: str
+    outcome: str
+
+
+@dataclass
+class ClaimSpec:
+    row: int
+    number: str  # its key within the operation, for the claims that supersede it
+    source: SourceSpec
+    fields: dict  # Claim fields given as values
+    target: str = ""  # a TargetSpec number
+    place: PlaceSpec | None = None
+    claimed_forces: tuple = ()  # organisation names
+    supersedes: str = ""  # a ClaimSpec number
+
+
+@dataclass
+class OperationSpec:
+    row: int  # the operation's first row
+    fields: dict  # Operation fields given as values
+    place: PlaceSpec | None
+    duplicate_key: object  # equal keys: the same event (see the format's find_recorded)
+    forces: list = field(default_factory=list)  # (row, OrganisationSpec, role)
+    targets: list = field(default_factory=list)
+    claims: list = field(default_factory=list)
+
+
+def validation_problems(error, columns, row):
+    """A model's ValidationError as RowProblems naming the file's columns."""
+    problems = {}
+    for name, messages in error.message_dict.items():
+        column = columns.get(name, "")
+        text = " ".join(messages)
+        problems[column] = f"{problems[column]}; {text}" if column in problems else text
+    return RowProblems(problems, row)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def padded(key):
+    """A folded name as the search_key column stores it."""
+    return f" {key} "
+
+
+def preferred(records):
+    """Of records with the same name, the reviewed one; among equals the oldest."""
+    return min(records, key=lambda record: (record.status != Status.PUBLISHED, record.pk))
+
+
+class BatchWriter:
+    """Writes batches of OperationSpecs for one import, with `user` in the history."""
+
+    def __init__(self, *, user=None):
+        self.user = user
+        self.new_records = defaultdict(int)  # verbose name plural -> count
+
+    def create(self, model, records):
+        """bulk_create with history rows; the records get their ids."""
+        if not records:
+            return records
+        model.objects.bulk_create(records)
+        model.history.bulk_history_create(records, default_user=self.user)
+        return records
+
+    def count_new(self, model, records):
+        if records:
+            self.new_records[str(model._meta.verbose_name_plural)] += len(records)
+
+    # --- reference records, found by name or created ---------------------------------------
+
+    def named(self, model, alias_model, specs, same):
+        """The records of `model` whose name or an alias folds to a spec's name, by key."""
+        keys = {padded(names.fold(spec.name)) for spec in specs}
+        by_name = defaultdict(list)
+        for record in model.objects.filter(search_key__in=keys):
+            by_name[record.search_key].append(record)
+        related = alias_model._meta.get_field(model._meta.model_name).name
+        for alias in alias_model.objects.filter(search_key__in=keys).select_related(related):
+            by_name[alias.search_key].append(getattr(alias, related))
+        found = {}
+        for spec in specs:
+            candidates = [
+                record
+                for record in by_name.get(padded(names.fold(spec.name)), [])
+                if same(spec, record)
+            ]
+            if candidates:
+                found[spec.key] = preferred(candidates)
+        return found
+
+    def places(self, specs):
+        specs = unique(specs)
+        found = self.named(
+            Place, PlaceName, specs, lambda spec, record: spec.country == record.country
+        )
+        missing = [spec for spec in specs if spec.key not in found]
+        created = self.create(
+            Place,
+            [
+                with_keys(
+                    Place(
+                        name=spec.name,
+                        kind=spec.kind,
+                        country=spec.country,
+                        province=spec.province,
+                        district=spec.district,
+                        latitude=spec.latitude,
+                        longitude=spec.longitude,
+                        status=Status.DRAFT,
+                    )
+                )
+                for spec in missing
+            ],
+        )
+        self.count_new(Place, created)
+        found.update((spec.key, record) for spec, record in zip(missing, created, strict=True))
+        self.create(
+            PlaceName,
+            [
+                with_keys(PlaceName(place=record, name=name, language=language))
+                for spec, record in zip(missing, created, strict=True)
+                for name, language in spec.aliases
+            ],
+        )
+        return found
+
+    def organisations(self, specs):
+        specs = unique(specs)
+        found = self.named(Organisation, OrganisationAlias, specs, lambda spec, record: True)
+        missing = [spec for spec in specs if spec.key not in found]
+        created = self.create(
+            Organisation,
+            [
+                with_keys(
+                    Organisation(
+                        name=spec.name, kind=spec.kind, country=spec.country, status=Status.DRAFT
+                    )
+                )
+                for spec in missing
+            ],
+        )
+        self.count_new(Organisation, created)
+        found.update((spec.key, record) for spec, record in zip(missing, created, strict=True))
+        self.create(
+            OrganisationAlias,
+            [
+                with_keys(OrganisationAlias(organisation=record, name=name))
+                for spec, record in zip(missing, created, strict=True)
+                for name in spec.aliases
+            ],
+        )
+        return found
+
+    def persons(self, specs):
+        specs = unique(specs)
+        found = self.named(Person, PersonAlias, specs, lambda spec, record: True)
+        missing = [spec for spec in specs if spec.key not in found]
+        created = self.create(
+            Person,
+            [
+                with_keys(
+                    Person(name=spec.name, description=spec.description, status=Status.DRAFT)
+                )
+                for spec in missing
+            ],
+        )
+        self.count_new(Person, created)
+        found.update((spec.key, record) for spec, record in zip(missing, created, strict=True))
+        self.create(
+            PersonAlias,
+            [
+                with_keys(PersonAlias(person=record, name=name, kind=kind))
+                for spec, record in zip(missing, created, strict=True)
+                for name, kind in spec.aliases
+            ],
+        )
+        return found
+
+    def sources(self, specs, organisations):
+        specs = unique(specs)
+        found = {}
+        urls = [spec.url for spec in specs if spec.url]
+        for source in Source.objects.filter(url__in=urls):
+            found[source.url] = source
+        titles = [spec.title for spec in specs if not spec.url]
+        for source in Source.objects.filter(url="", title__in=titles).order_by("-pk"):
+            found[(source.title, source.published_on)] = source
+        missing = [spec for spec in specs if spec.key not in found]
+        created = self.create(
+            Source,
+            [
+                Source(
+                    kind=spec.kind,
+                    title=spec.title,
+                    url=spec.url,
+                    publisher=organisations[spec.publisher.key] if spec.publisher else None,
+                    author=spec.author,
+                    published_on=spec.published_on,
+                    language=spec.language,
+                    reliability=spec.reliability,
+                    archive_url=spec.archive_url,
+                    accessed_on=spec.accessed_on,
+                    status=Status.DRAFT,
+                )
+                for spec in missing
+            ],
+        )
+        self.count_new(Source, created)
+        found.update((spec.key, record) for spec, record in zip(missing, created, strict=True))
+        return found
+
+    def claimed_forces(self, operations, organisations):
+        """Organisations named only in claimed_forces cells: found by name, never created."""
+        wanted = {
+            names.fold(name)
+            for operation in operations
+            for claim in operation.claims
+            for name in claim.claimed_forces
+        } - set(organisations)
+        if not wanted:
+            return {}
+        found = self.named(
+            Organisation,
+            OrganisationAlias,
+            [OrganisationSpec(name=key, kind="") for key in wanted],
+            lambda spec, record: True,
+        )
+        return found
+
+    # --- the operations --------------------------------------------------------------------
+
+    def write(self, operations):
+        """Write the batch; RowProblems for the first claimed force that names no record."""
+        places = self.places(
+            [spec.place for spec in operations if spec.place]
+            + [claim.place for spec in operations for claim in spec.claims if claim.place]
+        )
+        organisations = self.organisations(
+            [force for spec in operations for _, force, _ in spec.forces]
+            + [t.organisation for spec in operations for t in spec.targets if t.organisation]
+            + [
+                claim.source.publisher
+                for spec in operations
+                for claim in spec.claims
+                if claim.source.publisher
+            ]
+        )
+        organisations.update(self.claimed_forces(operations, organisations))
+        for spec in operations:
+            for claim in spec.claims:
+                for name in claim.claimed_forces:
+                    if names.fold(name) not in organisations:
+                        raise RowProblems(
+                            {
+                                "claimed_forces": f"no organisation is named {name!r}: name it "
+                                "as a force, a target or a publisher, or record it first"
+                            },
+                            claim.row,
+                        )
+        persons = self.persons([t.person for spec in operations for t in spec.targets if t.person])
+        sources = self.sources(
+            [claim.source for spec in operations for claim in spec.claims], organisations
+        )
+
+        records = []
+        for spec in operations:
+            operation = Operation(
+                **spec.fields,
+                place=places[spec.place.key] if spec.place else None,
+                status=Status.DRAFT,
+            )
+            operation.occurred_on = operation.local_date
+            records.append(operation)
+        self.create(Operation, records)
+        self.count_new(Operation, records)
+
+        forces, targets, claims, supersessions, claimed = [], {}, [], [], []
+        for spec, operation in zip(operations, records, strict=True):
+            forces += [
+                OperationForce(
+                    operation=operation, organisation=organisations[force.key], role=role
+                )
+                for _, force, role in spec.forces
+            ]
+            for target in spec.targets:
+                targets[(operation.pk, target.number)] = Target(
+                    operation=operation,
+                    person=persons[target.person.key] if target.person else None,
+                    organisation=organisations[target.organisation.key]
+                    if target.organisation
+                    else None,
+                    description=target.description,
+                    role=target.role,
+                    outcome=target.outcome,
+                )
+        self.create(OperationForce, forces)
+        self.create(Target, list(targets.values()))
+
+        numbered = {}
+        for spec, operation in zip(operations, records, strict=True):
+            for claim_spec in spec.claims:
+                claim = Claim(
+                    **claim_spec.fields,
+                    operation=operation,
+                    source=sources[claim_spec.source.key],
+                    target=targets[(operation.pk, claim_spec.target)]
+                    if claim_spec.target
+                    else None,
+                    place=places[claim_spec.place.key] if claim_spec.place else None,
+                )
+                claim.occurred_until = claim.period_end()
+                claims.append(claim)
+                numbered[(operation.pk, claim_spec.number)] = claim
+                if claim_spec.supersedes:
+                    supersessions.append((claim, (operation.pk, claim_spec.supersedes)))
+                claimed += [(claim, names.fold(name)) for name in claim_spec.claimed_forces]
+        # Supersedes is set before the history rows are written, so that they show it.
+        Claim.objects.bulk_create(claims)
+        for claim, earlier in supersessions:
+            claim.supersedes = numbered[earlier]
+        if supersessions:
+            Claim.objects.bulk_update([claim for claim, _ in supersessions], ["supersedes"])
+        Claim.history.bulk_history_create(claims, default_user=self.user)
+        Claim.claimed_forces.through.objects.bulk_create(
+            [
+                Claim.claimed_forces.through(claim=claim, organisation=organisations[key])
+                for claim, key in claimed
+            ]
+        )
+        return records
+
+
+def unique(specs):
+    """One spec per key, the first given: a batch names the same place on many rows."""
+    first = {}
+    for spec in specs:
+        first.setdefault(spec.key, spec)
+    return list(first.values())
+
+
+def with_keys(record):
+    record.refresh_search_keys()
+    return record
+
+
+def check(record, columns, row):
+    """Run the model's clean() on an unsaved record; RowProblems naming the columns."""
+    try:
+        record.clean()
+    except ValidationError as error:
+        raise validation_problems(error, columns, row) from None
