@@ -95,17 +95,22 @@ class ImportResult:
         return lines
 
 
-def import_operations(file, *, format, user=None, dry_run=False, allow_duplicates=False):
+def import_operations(
+    file, *, format, user=None, dry_run=False, allow_duplicates=False, progress=None
+):
     """Import the CSV text stream `file` in `format` (a key of FORMATS).
 
     Raises ImportFileError when the file cannot be read at all; row errors are
-    returned in the result, and then nothing is written.
+    returned in the result, and then nothing is written. `progress`, if given, is
+    called with the number of rows read after each batch.
     """
     result = ImportResult(dry_run=dry_run)
     if format == "ucdp-ged":
         importer = UcdpGedImport(user=user, allow_duplicates=allow_duplicates)
     else:
-        importer = BatchImport(FORMATS[format], user=user, allow_duplicates=allow_duplicates)
+        importer = BatchImport(
+            FORMATS[format], user=user, allow_duplicates=allow_duplicates, progress=progress
+        )
     with transaction.atomic():
         try:
             importer.run(file, result)
@@ -129,8 +134,9 @@ class BatchImport:
     the recorded operations that specs repeat.
     """
 
-    def __init__(self, format, *, user=None, allow_duplicates=False):
+    def __init__(self, format, *, user=None, allow_duplicates=False, progress=None):
         self.format = format()
+        self.progress = progress
         self.allow_duplicates = allow_duplicates
         self.writer = BatchWriter(user=user)
 
@@ -166,6 +172,8 @@ class BatchImport:
                 if batch_rows >= BATCH_ROWS:
                     self.import_batch(batch, result)
                     batch, batch_rows = [], 0
+                    if self.progress:
+                        self.progress(number)
             operation.append(row)
             key = row_key
         if operation:
