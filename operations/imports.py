@@ -1,12 +1,13 @@
 """Bulk import of operations from CSV files, all or nothing.
 
-Written once for every door: the `import_operations` command today, an admin
-import page later. `import_operations(file, format=...)` reads a text stream
-row by row, writes everything in one transaction and rolls it all back when
-any row has an error or when it is a dry run; the result lists what was (or
-would be) created, the rows that match operations already recorded, and every
-error with its row and column. Rows are numbered from 1, the first row after
-the header.
+Written once for every door: the `import_operations` command and the admin import
+page. `import_operations(file, format=...)` reads a text stream in batches of whole
+operations (a format turns rows into OperationSpecs, batches.BatchWriter writes them),
+all in one transaction, and rolls it all back when any row has an error or when it is a
+dry run; the result lists what was (or would be) created, the rows that match
+operations already recorded, and every error with its row and column. Rows are
+numbered from 1, the first row after the header. Formats: OpsDB's own CSV
+(interchange.py) and the UCDP GED CSV layout (below).
 """
 
 import csv
@@ -17,36 +18,35 @@ from decimal import Decimal, InvalidOperation
 
 import pycountry
 import pytz
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 
 from . import dates, names
 from .batches import (
     BATCH_ROWS,
     BatchWriter,
+    ClaimSpec,
     ImportFileError,
     Kept,
+    OperationSpec,
+    OrganisationSpec,
+    PlaceSpec,
     RowError,
     RowProblems,
+    SourceSpec,
+    TargetSpec,
 )
 from .dates import DatePrecision
 from .interchange import OpsdbImport, Row
 from .models import (
     Claim,
     LocationPrecision,
-    Operation,
-    OperationForce,
     OperationKind,
     Organisation,
     Outcome,
     Place,
     Source,
-    Status,
-    Target,
 )
 from .normalise import normalise_url
-from .services import save_as
 
 
 @dataclass
@@ -105,12 +105,9 @@ def import_operations(
     called with the number of rows read after each batch.
     """
     result = ImportResult(dry_run=dry_run)
-    if format == "ucdp-ged":
-        importer = UcdpGedImport(user=user, allow_duplicates=allow_duplicates)
-    else:
-        importer = BatchImport(
-            FORMATS[format], user=user, allow_duplicates=allow_duplicates, progress=progress
-        )
+    importer = BatchImport(
+        FORMATS[format], user=user, allow_duplicates=allow_duplicates, progress=progress
+    )
     with transaction.atomic():
         try:
             importer.run(file, result)
@@ -165,7 +162,7 @@ class BatchImport:
                 continue
             row = Row(number, dict(zip(header, map(str.strip, values), strict=True)))
             row_key = self.format.group_key(row.values)
-            if operation and row_key != key:
+            if operation and (row_key is None or row_key != key):
                 batch.append(operation)
                 batch_rows += len(operation)
                 operation = []
@@ -285,14 +282,6 @@ PLACE_SUFFIX = re.compile(
     r"\s+(town|city|village|governorate|province|district|area)$", re.IGNORECASE
 )
 
-# How the models' fields read as GED columns, for their validation errors.
-FIELD_COLUMNS = {
-    Place: {"name": "where_coordinates", "latitude": "latitude", "longitude": "longitude"},
-    Source: {"title": "source_article", "published_on": "source_date", "url": "id"},
-    Operation: {"occurred_at": "date_start", "date_precision": "date_prec", "title": "id"},
-    Claim: {"count_low": "low", "count_high": "high"},
-}
-
 
 def country_code(name):
     """The ISO alpha-2 code of a GED country name ("Syria", "Yemen (North Yemen)"), or None."""
@@ -326,29 +315,14 @@ def period_precision(start, end, date_prec):
 
 
 class UcdpGedImport:
-    """One import of a UCDP Georeferenced Event Dataset CSV file.
+    """Reads a UCDP Georeferenced Event Dataset CSV file: one operation a row.
 
-    Keeps small caches (places, organisations, sources by URL) so that a place
-    or a publisher named on many rows costs one lookup.
+    An event is the same as one recorded when a claim of the operation has the event's
+    UCDP page as its source (its id in the URL).
     """
 
-    def __init__(self, *, user=None, allow_duplicates=False):
-        self.user = user
-        self.allow_duplicates = allow_duplicates
-        self.places = {}
-        self.organisations = {}
-        self.sources = {}
-        self.rows_by_url = {}
-        self.new_records = {}
-        self._added = []  # the cache entries the current row made, dropped if it fails
-
-    def run(self, file, result):
-        reader = csv.DictReader(file)
-        header = reader.fieldnames
-        if not header:
-            raise ImportFileError("The file is empty: give a header row and at least one row.")
-        header = [name.strip() for name in header]
-        reader.fieldnames = header
+    @staticmethod
+    def check_header(header):
         missing = [name for name in UCDP_REQUIRED if name not in header]
         if missing:
             raise ImportFileError(
@@ -356,61 +330,31 @@ class UcdpGedImport:
                 + ", ".join(missing)
                 + " (is this a UCDP GED CSV file?)."
             )
-        rows = 0
-        for number, row in enumerate(reader, start=1):
-            rows = number
-            if None in row:
-                result.errors.append(
-                    RowError(number, "", "more values than the header has columns")
-                )
-                continue
-            if any(value is None for value in row.values()):
-                result.errors.append(
-                    RowError(number, "", "fewer values than the header's columns")
-                )
-                continue
-            self.import_row(number, row, result)
-        if not rows:
-            raise ImportFileError("The file has a header but no rows.")
 
-    def import_row(self, number, row, result):
+    @staticmethod
+    def group_key(values):
+        """Every row is an operation of its own."""
+        return None
+
+    def operation(self, rows):
+        """The OperationSpec of a row, or None with the row's errors left on it."""
+        (row,) = rows
         try:
-            values = self.parse(row)
+            values = self.parse(row.values)
         except RowProblems as problems:
-            for column, message in problems.errors.items():
-                result.errors.append(RowError(number, column, message))
-            return
-        url = values["url"]
-        if not self.allow_duplicates:
-            if url in self.rows_by_url:
-                result.matched.append((number, None, self.rows_by_url[url]))
-                return
-            existing = self.matching_operation(url)
-            if existing is not None:
-                result.matched.append((number, existing))
-                return
-        self._added = []
-        try:
-            with transaction.atomic():
-                self.write(values)
-        except RowProblems as problems:
-            self.forget_added()
-            for column, message in problems.errors.items():
-                result.errors.append(RowError(number, column, message))
-            return
-        except DatabaseError as error:
-            self.forget_added()
-            result.errors.append(RowError(number, "", f"the database refused the row ({error})"))
-            return
-        self.rows_by_url.setdefault(url, number)
-        result.created.append(number)
+            row.errors.update(problems.errors)
+            return None
+        return self.spec(row.number, values)
 
-    def forget_added(self):
-        for cache, key in self._added:
-            cache.pop(key, None)
-        self._added = []
-
-    # --- reading a row -------------------------------------------------------
+    @staticmethod
+    def find_recorded(specs):
+        """{source URL: operation id} of the events already recorded."""
+        urls = [spec.duplicate_key for spec in specs]
+        found = {}
+        recorded = Claim.objects.filter(source__url__in=urls).order_by("operation_id")
+        for url, operation_id in recorded.values_list("source__url", "operation_id"):
+            found.setdefault(url, operation_id)
+        return found
 
     def parse(self, row):
         """The row's values, checked; RowProblems lists every column in error."""
@@ -548,181 +492,98 @@ class UcdpGedImport:
             "published_on": published,
         }
 
-    # --- lookups -------------------------------------------------------------
-
-    def matching_operation(self, url):
-        """The id of the operation that already holds claims from this event's source."""
-        return (
-            Claim.objects.filter(source__url=url)
-            .order_by("operation_id")
-            .values_list("operation_id", flat=True)
-            .first()
-        )
-
-    def cached(self, cache, key, find, create):
-        if key not in cache:
-            record = find()
-            if record is None:
-                record = create()
-                model = record._meta.verbose_name_plural
-                self.new_records[model] = self.new_records.get(model, 0) + 1
-            cache[key] = record
-            self._added.append((cache, key))
-        return cache[key]
-
-    def save(self, record):
-        """Validate with the model's own rules, naming the columns in error, then save."""
-        try:
-            # The database enforces the constraints; checking them here costs a query
-            # each per record, and clean() already explains the ones a file can break.
-            record.full_clean(exclude=self.held(record), validate_constraints=False)
-        except ValidationError as error:
-            columns = FIELD_COLUMNS.get(type(record), {})
-            label = record._meta.verbose_name
-            problems = {}
-            for name, messages in error.message_dict.items():
-                column = columns.get(name, "")
-                text = " ".join(messages)
-                if not column:
-                    text = f"{label}: {text}" if name == "__all__" else f"{label} {name}: {text}"
-                problems[column] = f"{problems[column]}; {text}" if column in problems else text
-            raise RowProblems(problems) from None
-        save_as(record, self.user)
-        return record
-
-    @staticmethod
-    def held(record):
-        """Foreign keys to records this import holds, saved: no query needed to check them."""
-        return [
-            field.name
-            for field in record._meta.concrete_fields
-            if field.many_to_one
-            and field.is_cached(record)
-            and getattr(record, field.name) is not None
-            and getattr(record, field.name).pk is not None
-        ]
-
-    @staticmethod
-    def same_name(records, name):
-        """Of records matching `name` folded, the one whose name or alias folds exactly to it."""
-        key = f" {names.fold(name)} "
-        exact = records.matching(name).filter(Q(search_key=key) | Q(aliases__search_key=key))
-        # A published record is the reviewed one; among equals the oldest.
-        return exact.order_by("-status", "pk").first()
-
-    def place(self, values):
-        key = (values["country"], names.fold(values["place_name"]))
-        return self.cached(
-            self.places,
-            key,
-            lambda: self.same_name(
-                Place.objects.filter(country=values["country"]), values["place_name"]
-            ),
-            lambda: self.save(
-                Place(
-                    name=values["place_name"][:200],
-                    kind=values["place_kind"],
-                    country=values["country"],
-                    province=values["province"][:100],
-                    district=values["district"][:100],
-                    latitude=values["latitude"],
-                    longitude=values["longitude"],
-                    status=Status.DRAFT,
-                )
-            ),
-        )
-
-    def organisation(self, name, kind):
-        return self.cached(
-            self.organisations,
-            names.fold(name),
-            lambda: self.same_name(Organisation.objects.all(), name),
-            lambda: self.save(Organisation(name=name[:200], kind=kind, status=Status.DRAFT)),
-        )
-
-    def source(self, values):
-        def create():
-            publisher = None
-            if names.fold(values["publisher"]):
-                publisher = self.organisation(values["publisher"], Organisation.Kind.MEDIA)
-            return self.save(
-                Source(
-                    kind=Source.Kind.REPORT,
-                    title=values["source_title"],
-                    url=values["url"],
-                    publisher=publisher,
-                    published_on=values["published_on"],
-                    reliability=Source.Reliability.F,
-                    status=Status.DRAFT,
-                )
-            )
-
-        return self.cached(
-            self.sources,
-            values["url"],
-            lambda: Source.objects.filter(url=values["url"]).first(),
-            create,
-        )
-
-    # --- writing a row -------------------------------------------------------
-
-    def write(self, values):
-        place = self.place(values)
-        force = self.organisation(values["side_a"], Organisation.Kind.STATE_FORCE)
-        targeted = self.organisation(values["side_b"], Organisation.Kind.ARMED_GROUP)
-        source = self.source(values)
+    def spec(self, number, values):
         start = values["start"]
-        operation = self.save(
-            Operation(
-                title=self.title(values, place)[:300],
-                kind=OperationKind.OTHER,
-                occurred_at=dates.from_local(
+        where = "near" if values["location_precision"] == LocationPrecision.NEAR else "in"
+        event = values["event_id"]
+        publisher = None
+        if names.fold(values["publisher"]):
+            publisher = OrganisationSpec(
+                name=values["publisher"][:200], kind=Organisation.Kind.MEDIA
+            )
+        source = SourceSpec(
+            title=values["source_title"],
+            kind=Source.Kind.REPORT,
+            url=values["url"],
+            published_on=values["published_on"],
+            publisher=publisher,
+        )
+        spec = OperationSpec(
+            row=number,
+            fields={
+                "title": f"Operation {where} {values['place_name']} (UCDP GED {event})"[:300],
+                "kind": OperationKind.OTHER,
+                "occurred_at": dates.from_local(
                     start.year,
                     start.month,
                     start.day,
                     zone=values["zone"],
                     precision=values["precision"],
                 ),
-                date_precision=values["precision"],
-                local_time_zone=values["zone"],
-                place=place,
-                location_precision=values["location_precision"],
-                summary=f"Imported from the UCDP Georeferenced Event Dataset, "
-                f"event {values['event_id']}.",
-                status=Status.DRAFT,
+                "date_precision": values["precision"],
+                "local_time_zone": values["zone"],
+                "location_precision": values["location_precision"],
+                "summary": f"Imported from the UCDP Georeferenced Event Dataset, event {event}.",
+            },
+            place=PlaceSpec(
+                name=values["place_name"][:200],
+                kind=values["place_kind"],
+                country=values["country"],
+                province=values["province"][:100],
+                district=values["district"][:100],
+                latitude=values["latitude"],
+                longitude=values["longitude"],
+            ),
+            duplicate_key=values["url"],
+        )
+        spec.forces.append(
+            (
+                number,
+                OrganisationSpec(values["side_a"][:200], Organisation.Kind.STATE_FORCE),
+                "lead",
             )
         )
-        self.save(OperationForce(operation=operation, organisation=force))
-        self.save(Target(operation=operation, organisation=targeted, outcome=Outcome.UNKNOWN))
-        claims = [
-            Claim(
-                category=Claim.Category.PEOPLE_KILLED,
-                count_low=values["low"],
-                count_high=values["high"],
-                count_note=f"best estimate {values['best']}",
+        spec.targets.append(
+            TargetSpec(
+                row=number,
+                number="1",
+                person=None,
+                organisation=OrganisationSpec(
+                    values["side_b"][:200], Organisation.Kind.ARMED_GROUP
+                ),
+                description="",
+                role="",
+                outcome=Outcome.UNKNOWN,
+            )
+        )
+        counts = [
+            (
+                Claim.Category.PEOPLE_KILLED,
+                values["low"],
+                values["high"],
+                f"best estimate {values['best']}",
             )
         ]
         civilians = values["civilians"]
         if civilians is not None and (civilians > 0 or values["best"] > 0):
-            claims.append(
-                Claim(
-                    category=Claim.Category.CIVILIANS_KILLED,
-                    count_low=civilians,
-                    count_high=civilians,
+            counts.append((Claim.Category.CIVILIANS_KILLED, civilians, civilians, ""))
+        for position, (category, low, high, note) in enumerate(counts, start=1):
+            spec.claims.append(
+                ClaimSpec(
+                    row=number,
+                    number=str(position),
+                    source=source,
+                    fields={
+                        "point": Claim.Point.CASUALTIES,
+                        "category": category,
+                        "count_low": low,
+                        "count_high": high,
+                        "count_note": note,
+                        "attribution": "UCDP Georeferenced Event Dataset",
+                    },
                 )
             )
-        for claim in claims:
-            claim.operation = operation
-            claim.source = source
-            claim.point = Claim.Point.CASUALTIES
-            claim.attribution = "UCDP Georeferenced Event Dataset"
-            self.save(claim)
-        return operation
-
-    @staticmethod
-    def title(values, place):
-        where = "near" if values["location_precision"] == LocationPrecision.NEAR else "in"
-        return f"Operation {where} {place.name} (UCDP GED {values['event_id']})"
+        return spec
 
 
 # The formats import_operations reads, by the name the command and the admin give.
