@@ -47,6 +47,7 @@ from .models import (
     Source,
 )
 from .normalise import normalise_url
+from .synthetic import large_sqlite_cache
 
 
 @dataclass
@@ -108,7 +109,7 @@ def import_operations(
     importer = BatchImport(
         FORMATS[format], user=user, allow_duplicates=allow_duplicates, progress=progress
     )
-    with transaction.atomic():
+    with transaction.atomic(), large_sqlite_cache():
         try:
             importer.run(file, result)
         except (UnicodeDecodeError, csv.Error) as error:
