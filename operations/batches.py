@@ -290,49 +290,48 @@ class Table:
             fields_of(record)["id"] = pk
         return records
 
-    def converters(self, now):
-        """One function a field, from a record's values to the database value; a field
-        the values leave out takes its default."""
+    def adapters(self, now):
+        """(position, function) for the fields whose database value is not the Python
+        one: datetimes, dates and decimals, and auto_now fields, which take `now`."""
         ops = connection.ops
+        stamp = ops.adapt_datetimefield_value(now)
         result = []
-        for model_field in self.fields:
-            name = model_field.attname
-            default = model_field.get_default()
+        for position, model_field in enumerate(self.fields):
             internal = model_field.get_internal_type()
             if getattr(model_field, "auto_now", False) or getattr(
                 model_field, "auto_now_add", False
             ):
-                stamp = ops.adapt_datetimefield_value(now)
-                result.append(lambda values, stamp=stamp: stamp)
+                result.append((position, lambda value: stamp))
             elif internal == "DateTimeField":
-                result.append(
-                    lambda values, n=name, d=default: ops.adapt_datetimefield_value(
-                        values.get(n, d)
-                    )
-                )
+                result.append((position, ops.adapt_datetimefield_value))
             elif internal == "DateField":
-                result.append(
-                    lambda values, n=name, d=default: ops.adapt_datefield_value(values.get(n, d))
-                )
+                result.append((position, ops.adapt_datefield_value))
             elif internal == "DecimalField":
                 result.append(
-                    lambda values, n=name, d=default, f=model_field: ops.adapt_decimalfield_value(
-                        values.get(n, d), f.max_digits, f.decimal_places
+                    (
+                        position,
+                        lambda value, f=model_field: ops.adapt_decimalfield_value(
+                            value, f.max_digits, f.decimal_places
+                        ),
                     )
                 )
-            else:
-                result.append(lambda values, n=name, d=default: values.get(n, d))
         return result
 
     def write(self, records):
-        """Insert `records` (with their ids given) and their history rows."""
+        """Insert `records` (with their ids given) and their history rows; a field that a
+        record's values leave out takes its default."""
         if not records:
             return records
         now = timezone.now()
-        converters = self.converters(now)
-        rows = [
-            tuple(convert(values) for convert in converters) for values in map(fields_of, records)
-        ]
+        adapters = self.adapters(now)
+        defaults = [(field.attname, field.get_default()) for field in self.fields]
+        rows = []
+        for record in records:
+            get = fields_of(record).get
+            row = [get(name, default) for name, default in defaults]
+            for position, adapt in adapters:
+                row[position] = adapt(row[position])
+            rows.append(tuple(row))
         self.execute(self.statement, rows)
         if self.history is not None:
             extra = (connection.ops.adapt_datetimefield_value(now), None, "+", self.user_id)

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import pycountry
 import pytz
@@ -46,8 +47,11 @@ from .models import (
     Place,
     Source,
 )
-from .normalise import normalise_url
 from .synthetic import large_sqlite_cache
+
+# SQLite's page cache while an import writes: its indexes fit, and memory stays bounded
+# (the generator's 512 MB would let the cache grow with the file up to that size).
+IMPORT_CACHE_MEGABYTES = 64
 
 
 @dataclass
@@ -109,7 +113,7 @@ def import_operations(
     importer = BatchImport(
         FORMATS[format], user=user, allow_duplicates=allow_duplicates, progress=progress
     )
-    with transaction.atomic(), large_sqlite_cache():
+    with large_sqlite_cache(megabytes=IMPORT_CACHE_MEGABYTES), transaction.atomic():
         try:
             importer.run(file, result)
         except (UnicodeDecodeError, csv.Error) as error:
@@ -284,6 +288,7 @@ PLACE_SUFFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=512)
 def country_code(name):
     """The ISO alpha-2 code of a GED country name ("Syria", "Yemen (North Yemen)"), or None."""
     name = name.strip()
@@ -471,7 +476,8 @@ class UcdpGedImport:
         title = text["source_article"] or text.get("source_headline") or ""
         return {
             "event_id": event_id,
-            "url": normalise_url(UCDP_EVENT_URL.format(event_id)),
+            # UCDP_EVENT_URL is in normalised form, whatever the id (a test checks).
+            "url": UCDP_EVENT_URL.format(event_id),
             "start": start,
             "precision": precision,
             "zone": country_time_zone(country),

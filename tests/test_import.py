@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from operations import imports, models
 from operations.dates import DatePrecision
 from operations.models import Claim, LocationPrecision, Operation, Organisation, Place, Source
+from operations.normalise import normalise_url
 
 from .factories import OrganisationFactory, PlaceFactory
 
@@ -344,3 +345,8 @@ def test_a_row_repeating_an_event_of_the_same_file_is_a_match(tmp_path):
     out, _, _ = run(write_csv(tmp_path, [rows[0], rows[1], rows[0]]))
     assert "row 3 repeats row 1" in out
     assert Operation.objects.count() == 2
+
+
+def test_event_urls_are_written_in_normalised_form():
+    url = imports.UCDP_EVENT_URL.format(123456)
+    assert normalise_url(url) == url
