@@ -185,6 +185,7 @@ class Measured:
     rows: int
     operations: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process's, apart from waiting for the database or a core
     rss_start: float = 0.0
     rss_at_tenth: float | None = None
     rss_end: float = 0.0
@@ -201,7 +202,8 @@ class Measured:
 
     def __str__(self):
         return (
-            f"{self.rows:,} rows, {self.operations:,} operations in {self.seconds:.1f} s: "
+            f"{self.rows:,} rows, {self.operations:,} operations in {self.seconds:.1f} s "
+            f"({self.cpu_seconds:.1f} s of CPU): "
             f"{self.rows_per_second:,.0f} rows/s, {self.operations_per_second:,.0f} "
             f"operations/s. RSS {self.rss_start:.0f} MB at the start, "
             f"{self.rss_at_tenth or 0:.0f} MB at 10%, {self.rss_end:.0f} MB at the end; "
@@ -217,10 +219,11 @@ def run(path, format, rows):
         if measured.rss_at_tenth is None and read >= rows / 10:
             measured.rss_at_tenth = rss_megabytes()
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with open(path, encoding="utf-8", newline="") as stream:
         result = import_operations(stream, format=format, progress=progress)
     measured.seconds = time.perf_counter() - started
+    measured.cpu_seconds = time.process_time() - cpu_started
     measured.rss_end = rss_megabytes()
     measured.peak_rss = peak_rss_megabytes()
     measured.operations = len(result.created)

@@ -19,7 +19,8 @@ def test_the_benchmark_imports_its_file_and_prints_speed_and_memory(format):
     out = io.StringIO()
     call_command("benchmark_import", "--rows", "70", "--format", format, stdout=out)
     printed = out.getvalue()
-    assert re.search(r"70 rows, \d+ operations in [\d.]+ s: [\d,]+ rows/s", printed), printed
+    speed = r"70 rows, \d+ operations in [\d.]+ s \([\d.]+ s of CPU\): [\d,]+ rows/s"
+    assert re.search(speed, printed), printed
     assert re.search(r"RSS \d+ MB at the start, \d+ MB at 10%, \d+ MB at the end; peak", printed)
     assert Operation.objects.count() == (10 if format == "opsdb" else 70)
 
