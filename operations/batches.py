@@ -3,12 +3,16 @@
 A format's reader turns rows into `OperationSpec`s (plain values, checked); `BatchWriter`
 writes a batch of them in a few queries whatever its size: one query per kind of record
 looks up the places, organisations, persons and sources the batch names (folded names
-with `__in`, as the model's search keys store them), the missing ones are created with
-bulk_create, then the operations, their forces, targets and claims, each with its
-history row (history_type "+", the importing user as history_user, as simple-history's
-bulk_history_create writes them). What save() would do, bulk_create does not, so it is
-done here by the models' own helpers: search keys, an operation's `occurred_on`, a
-claim's `occurred_until`, normalised URLs.
+with `__in`, as the model's search keys store them), the missing ones are created, then
+the operations, their forces, targets and claims, each with its history row
+(history_type "+", the importing user as history_user, as simple-history's
+bulk_history_create writes them). Rows are INSERTed as prepared tuples (`Table`), one
+statement per model and batch. What save() would do is done here: search keys (by the
+models' refresh_search_keys), an operation's `occurred_on`, a claim's `occurred_until`
+(Claim.period_end); readers normalise URLs.
+
+Not written: the history rows of claims' claimed forces (simple-history's m2m history);
+a claim's history row shows its fields, not its claimed forces.
 
 Nothing here grows with the file: what a batch resolved is dropped with it, since the
 next batch finds the records it created in the database (inside the same transaction).
@@ -18,7 +22,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from psycopg2.extras import execute_values
@@ -653,11 +656,3 @@ def unique(specs):
 def with_keys(record):
     record.refresh_search_keys()
     return record
-
-
-def check(record, columns, row):
-    """Run the model's clean() on an unsaved record; RowProblems naming the columns."""
-    try:
-        record.clean()
-    except ValidationError as error:
-        raise validation_problems(error, columns, row) from None
