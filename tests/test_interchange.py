@@ -311,3 +311,17 @@ def test_the_export_command_writes_a_file(tmp_path, demo):
 def test_every_column_is_documented():
     assert all(description for _, description in COLUMNS)
     assert len(set(HEADER)) == len(HEADER)
+
+
+def test_an_operation_repeated_in_a_later_batch_is_found_in_the_database(demo, monkeypatch):
+    monkeypatch.setattr(imports, "BATCH_ROWS", 5)
+    rows = rows_of(export())
+    first = [row for row in rows if row["operation"] == rows[0]["operation"]]
+    copy = [{**row, "operation": "copy"} for row in first]
+    empty_database()
+
+    result = import_text(as_text(rows + copy))
+
+    assert len(result.created) == 6
+    airstrike = Operation.objects.get(kind=models.OperationKind.AIRSTRIKE)
+    assert result.match_lines() == [f"row {len(rows) + 1} matches operation #{airstrike.pk}"]
