@@ -325,3 +325,16 @@ def test_an_operation_repeated_in_a_later_batch_is_found_in_the_database(demo, m
     assert len(result.created) == 6
     airstrike = Operation.objects.get(kind=models.OperationKind.AIRSTRIKE)
     assert result.match_lines() == [f"row {len(rows) + 1} matches operation #{airstrike.pk}"]
+
+
+def test_the_command_counts_bad_rows_beyond_those_it_lists(tmp_path):
+    rows = [
+        {"operation": str(number), "row": "operation", "title": "x", "kind": "strike"}
+        for number in range(1, 1202)
+    ]
+    path = tmp_path / "bad.csv"
+    path.write_text(as_text(rows), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"^\d+ or more row\(s\)"):
+        call_command("import_operations", str(path), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().rstrip().splitlines()[-1].startswith("… and ")
