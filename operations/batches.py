@@ -485,36 +485,43 @@ class BatchWriter:
         return found
 
     def sources(self, specs, organisations):
+        """{key: source id}: a UCDP file names a new source on every row, so the new ones
+        are written from dicts (see fields_of)."""
         specs = unique(specs)
         found = {}
         urls = [spec.url for spec in specs if spec.url]
-        for source in Source.objects.filter(url__in=urls):
-            found[source.url] = source
+        for pk, url in Source.objects.filter(url__in=urls).values_list("pk", "url"):
+            found[url] = pk
         titles = [spec.title for spec in specs if not spec.url]
-        for source in Source.objects.filter(url="", title__in=titles).order_by("-pk"):
-            found[(source.title, source.published_on)] = source
+        untitled = Source.objects.filter(url="", title__in=titles).order_by("-pk")
+        for pk, title, published_on in untitled.values_list("pk", "title", "published_on"):
+            found[(title, published_on)] = pk
         missing = [spec for spec in specs if spec.key not in found]
         created = self.create(
             Source,
             [
-                Source(
-                    kind=spec.kind,
-                    title=spec.title,
-                    url=spec.url,
-                    publisher=organisations[spec.publisher.key] if spec.publisher else None,
-                    author=spec.author,
-                    published_on=spec.published_on,
-                    language=spec.language,
-                    reliability=spec.reliability,
-                    archive_url=spec.archive_url,
-                    accessed_on=spec.accessed_on,
-                    status=Status.DRAFT,
-                )
+                {
+                    "kind": spec.kind,
+                    "title": spec.title,
+                    "url": spec.url,
+                    "publisher_id": organisations[spec.publisher.key].pk
+                    if spec.publisher
+                    else None,
+                    "author": spec.author,
+                    "published_on": spec.published_on,
+                    "language": spec.language,
+                    "reliability": spec.reliability,
+                    "archive_url": spec.archive_url,
+                    "accessed_on": spec.accessed_on,
+                    "status": Status.DRAFT,
+                }
                 for spec in missing
             ],
         )
         self.count_new(Source, created)
-        found.update((spec.key, record) for spec, record in zip(missing, created, strict=True))
+        found.update(
+            (spec.key, record["id"]) for spec, record in zip(missing, created, strict=True)
+        )
         return found
 
     def claimed_forces(self, operations, organisations):
@@ -622,7 +629,7 @@ class BatchWriter:
                 else:
                     claim = dict(claim_spec.fields)
                 claim["operation_id"] = operation_id
-                claim["source_id"] = sources[claim_spec.source.key].pk
+                claim["source_id"] = sources[claim_spec.source.key]
                 claim["target_id"] = (
                     targets[(operation_id, claim_spec.target)]["id"] if claim_spec.target else None
                 )
