@@ -1,12 +1,13 @@
 """Bulk import of operations from CSV files, all or nothing.
 
-Written once for every door: the `import_operations` command today, an admin
-import page later. `import_operations(file, format=...)` reads a text stream
-row by row, writes everything in one transaction and rolls it all back when
-any row has an error or when it is a dry run; the result lists what was (or
-would be) created, the rows that match operations already recorded, and every
-error with its row and column. Rows are numbered from 1, the first row after
-the header.
+Written once for every door: the `import_operations` command and the admin import
+page. `import_operations(file, format=...)` reads a text stream in batches of whole
+operations (a format turns rows into OperationSpecs, batches.BatchWriter writes them),
+all in one transaction, and rolls it all back when any row has an error or when it is a
+dry run; the result lists what was (or would be) created, the rows that match
+operations already recorded, and every error with its row and column. Rows are
+numbered from 1, the first row after the header. Formats: OpsDB's own CSV
+(interchange.py) and the UCDP GED CSV layout (below).
 """
 
 import csv
@@ -14,56 +15,59 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import pycountry
-from django.core.exceptions import ValidationError
+import pytz
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 
 from . import dates, names
+from .batches import (
+    BATCH_ROWS,
+    BatchWriter,
+    ClaimSpec,
+    ImportFileError,
+    Kept,
+    OperationSpec,
+    OrganisationSpec,
+    PlaceSpec,
+    RowError,
+    RowProblems,
+    SourceSpec,
+    TargetSpec,
+)
 from .dates import DatePrecision
+from .interchange import OpsdbImport, Row
 from .models import (
     Claim,
     LocationPrecision,
-    Operation,
-    OperationForce,
     OperationKind,
     Organisation,
     Outcome,
     Place,
     Source,
-    Status,
-    Target,
 )
-from .normalise import normalise_url
-from .services import save_as
+from .synthetic import large_sqlite_cache
 
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read: empty, not CSV, a column missing."""
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str  # "" when the error concerns the row as a whole
-    message: str
-
-    def __str__(self):
-        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
-        return f"{where}: {self.message}"
+# SQLite's page cache while an import writes: its indexes fit, and memory stays bounded
+# (the generator's 512 MB would let the cache grow with the file up to that size).
+IMPORT_CACHE_MEGABYTES = 64
 
 
 @dataclass
 class ImportResult:
-    """What an import did or, for a dry run or a failed import, would have done."""
+    """What an import did or, for a dry run or a failed import, would have done.
+
+    `created`, `matched` and `errors` count every row (len()) and keep the first
+    KEPT_LINES of each to show.
+    """
 
     dry_run: bool = False
-    created: list = field(default_factory=list)  # row numbers
+    created: Kept = field(default_factory=Kept)  # first row numbers of created operations
     # (row, operation id) for an operation already recorded, (row, None, earlier row)
     # for a row that repeats an event earlier in the file.
-    matched: list = field(default_factory=list)
-    errors: list = field(default_factory=list)  # RowError, in row order
+    matched: Kept = field(default_factory=Kept)
+    errors: Kept = field(default_factory=Kept)  # RowError, in row order
     new_records: dict = field(default_factory=dict)  # model name -> count created
 
     @property
@@ -82,24 +86,34 @@ class ImportResult:
                 for error in errors
             ]
             out.append(f"row {row}: " + "; ".join(parts))
+        if self.errors.left_out:
+            out.append(f"… and {self.errors.left_out} more error(s)")
         return out
 
     def match_lines(self):
-        return [
+        lines = [
             f"row {row} matches operation #{pk}" if pk else f"row {row} repeats row {earlier[0]}"
             for row, pk, *earlier in self.matched
         ]
+        if self.matched.left_out:
+            lines.append(f"… and {self.matched.left_out} more matching row(s)")
+        return lines
 
 
-def import_operations(file, *, format, user=None, dry_run=False, allow_duplicates=False):
+def import_operations(
+    file, *, format, user=None, dry_run=False, allow_duplicates=False, progress=None
+):
     """Import the CSV text stream `file` in `format` (a key of FORMATS).
 
     Raises ImportFileError when the file cannot be read at all; row errors are
-    returned in the result, and then nothing is written.
+    returned in the result, and then nothing is written. `progress`, if given, is
+    called with the number of rows read after each batch.
     """
-    importer = FORMATS[format](user=user, allow_duplicates=allow_duplicates)
     result = ImportResult(dry_run=dry_run)
-    with transaction.atomic():
+    importer = BatchImport(
+        FORMATS[format], user=user, allow_duplicates=allow_duplicates, progress=progress
+    )
+    with large_sqlite_cache(megabytes=IMPORT_CACHE_MEGABYTES), transaction.atomic():
         try:
             importer.run(file, result)
         except (UnicodeDecodeError, csv.Error) as error:
@@ -110,16 +124,116 @@ def import_operations(file, *, format, user=None, dry_run=False, allow_duplicate
             raise
         if result.errors or dry_run:
             transaction.set_rollback(True)
-    result.new_records = importer.new_records
+    result.new_records = dict(importer.new_records)
     return result
 
 
-class RowProblems(Exception):
-    """The errors of one row, collected before any of it is written."""
+class BatchImport:
+    """Reads a file in batches of whole operations and writes each batch in a few queries.
 
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors  # {column: message}
+    `format` reads the rows (see interchange.OpsdbImport): it checks the header, says
+    which rows make one operation (group_key), turns them into an OperationSpec and finds
+    the recorded operations that specs repeat.
+    """
+
+    def __init__(self, format, *, user=None, allow_duplicates=False, progress=None):
+        self.format = format()
+        self.progress = progress
+        self.allow_duplicates = allow_duplicates
+        self.writer = BatchWriter(user=user)
+
+    @property
+    def new_records(self):
+        return self.writer.new_records
+
+    def run(self, file, result):
+        reader = csv.reader(file)
+        header = next(reader, None)
+        if not header:
+            raise ImportFileError("The file is empty: give a header row and at least one row.")
+        header = [name.strip() for name in header]
+        self.format.check_header(header)
+        width = len(header)
+        batch, batch_rows, operation, key, rows = [], 0, [], None, 0
+        for number, values in enumerate(reader, start=1):
+            if not values:
+                continue
+            rows = number
+            if len(values) != width:
+                more = "more" if len(values) > width else "fewer"
+                result.errors.append(
+                    RowError(number, "", f"{more} values than the header has columns")
+                )
+                continue
+            row = Row(number, dict(zip(header, map(str.strip, values), strict=True)))
+            row_key = self.format.group_key(row.values)
+            if operation and (row_key is None or row_key != key):
+                batch.append(operation)
+                batch_rows += len(operation)
+                operation = []
+                if batch_rows >= BATCH_ROWS:
+                    self.import_batch(batch, result)
+                    batch, batch_rows = [], 0
+                    if self.progress:
+                        self.progress(number)
+            operation.append(row)
+            key = row_key
+        if operation:
+            batch.append(operation)
+        self.import_batch(batch, result)
+        if not rows:
+            raise ImportFileError("The file has a header but no rows.")
+
+    def import_batch(self, batch, result):
+        specs = []
+        for rows in batch:
+            spec = self.format.operation(rows)
+            bad = [row for row in rows if row.errors]
+            for row in bad:
+                for column, message in row.errors.items():
+                    result.errors.append(RowError(row.number, column, message))
+            if not bad:
+                specs.append(spec)
+        if result.errors or not specs:
+            # Nothing will be written: the rest of the file is only checked.
+            return
+        if not self.allow_duplicates:
+            specs = self.new_events(specs, result)
+        try:
+            with transaction.atomic():
+                self.writer.write(specs)
+        except RowProblems as problems:
+            for column, message in problems.errors.items():
+                result.errors.append(RowError(problems.row, column, message))
+            return
+        except DatabaseError as error:
+            result.errors.append(
+                RowError(
+                    specs[0].row,
+                    "",
+                    f"the database refused the operations of rows {specs[0].row} to "
+                    f"{specs[-1].row} ({error})",
+                )
+            )
+            return
+        for spec in specs:
+            result.created.append(spec.row)
+
+    def new_events(self, specs, result):
+        """The specs that repeat no recorded operation nor one earlier in the batch."""
+        recorded = self.format.find_recorded(specs)
+        first_rows = {}
+        new = []
+        for spec in specs:
+            key = spec.duplicate_key
+            if key in recorded:
+                result.matched.append((spec.row, recorded[key]))
+            elif key in first_rows:
+                result.matched.append((spec.row, None, first_rows[key]))
+            else:
+                first_rows[key] = spec.row
+                new.append(spec)
+        return new
 
 
 # --- UCDP GED -----------------------------------------------------------------
@@ -158,14 +272,12 @@ WHERE_PRECISION = {
     "6": (LocationPrecision.COUNTRY, Place.Kind.COUNTRY),
 }
 
-# Where operations against ISIS happen; elsewhere times are kept in UTC.
-COUNTRY_TIME_ZONES = {
-    "SY": "Asia/Damascus",
-    "IQ": "Asia/Baghdad",
-    "TR": "Europe/Istanbul",
-    "JO": "Asia/Amman",
-    "LB": "Asia/Beirut",
-}
+
+def country_time_zone(code):
+    """The IANA zone of a country (its first listed, for countries with several), or UTC."""
+    zones = pytz.country_timezones.get(code) if code else None
+    return zones[0] if zones else "UTC"
+
 
 # GED spellings that pycountry does not know by name.
 COUNTRY_SPELLINGS = {"turkey": "TR", "russia": "RU", "iran": "IR", "dr congo": "CD"}
@@ -175,15 +287,8 @@ PLACE_SUFFIX = re.compile(
     r"\s+(town|city|village|governorate|province|district|area)$", re.IGNORECASE
 )
 
-# How the models' fields read as GED columns, for their validation errors.
-FIELD_COLUMNS = {
-    Place: {"name": "where_coordinates", "latitude": "latitude", "longitude": "longitude"},
-    Source: {"title": "source_article", "published_on": "source_date", "url": "id"},
-    Operation: {"occurred_at": "date_start", "date_precision": "date_prec", "title": "id"},
-    Claim: {"count_low": "low", "count_high": "high"},
-}
 
-
+@lru_cache(maxsize=512)
 def country_code(name):
     """The ISO alpha-2 code of a GED country name ("Syria", "Yemen (North Yemen)"), or None."""
     name = name.strip()
@@ -216,29 +321,14 @@ def period_precision(start, end, date_prec):
 
 
 class UcdpGedImport:
-    """One import of a UCDP Georeferenced Event Dataset CSV file.
+    """Reads a UCDP Georeferenced Event Dataset CSV file: one operation a row.
 
-    Keeps small caches (places, organisations, sources by URL) so that a place
-    or a publisher named on many rows costs one lookup.
+    An event is the same as one recorded when a claim of the operation has the event's
+    UCDP page as its source (its id in the URL).
     """
 
-    def __init__(self, *, user=None, allow_duplicates=False):
-        self.user = user
-        self.allow_duplicates = allow_duplicates
-        self.places = {}
-        self.organisations = {}
-        self.sources = {}
-        self.rows_by_url = {}
-        self.new_records = {}
-        self._added = []  # the cache entries the current row made, dropped if it fails
-
-    def run(self, file, result):
-        reader = csv.DictReader(file)
-        header = reader.fieldnames
-        if not header:
-            raise ImportFileError("The file is empty: give a header row and at least one row.")
-        header = [name.strip() for name in header]
-        reader.fieldnames = header
+    @staticmethod
+    def check_header(header):
         missing = [name for name in UCDP_REQUIRED if name not in header]
         if missing:
             raise ImportFileError(
@@ -246,61 +336,31 @@ class UcdpGedImport:
                 + ", ".join(missing)
                 + " (is this a UCDP GED CSV file?)."
             )
-        rows = 0
-        for number, row in enumerate(reader, start=1):
-            rows = number
-            if None in row:
-                result.errors.append(
-                    RowError(number, "", "more values than the header has columns")
-                )
-                continue
-            if any(value is None for value in row.values()):
-                result.errors.append(
-                    RowError(number, "", "fewer values than the header's columns")
-                )
-                continue
-            self.import_row(number, row, result)
-        if not rows:
-            raise ImportFileError("The file has a header but no rows.")
 
-    def import_row(self, number, row, result):
+    @staticmethod
+    def group_key(values):
+        """Every row is an operation of its own."""
+        return None
+
+    def operation(self, rows):
+        """The OperationSpec of a row, or None with the row's errors left on it."""
+        (row,) = rows
         try:
-            values = self.parse(row)
+            values = self.parse(row.values)
         except RowProblems as problems:
-            for column, message in problems.errors.items():
-                result.errors.append(RowError(number, column, message))
-            return
-        url = values["url"]
-        if not self.allow_duplicates:
-            if url in self.rows_by_url:
-                result.matched.append((number, None, self.rows_by_url[url]))
-                return
-            existing = self.matching_operation(url)
-            if existing is not None:
-                result.matched.append((number, existing))
-                return
-        self._added = []
-        try:
-            with transaction.atomic():
-                self.write(values)
-        except RowProblems as problems:
-            self.forget_added()
-            for column, message in problems.errors.items():
-                result.errors.append(RowError(number, column, message))
-            return
-        except DatabaseError as error:
-            self.forget_added()
-            result.errors.append(RowError(number, "", f"the database refused the row ({error})"))
-            return
-        self.rows_by_url.setdefault(url, number)
-        result.created.append(number)
+            row.errors.update(problems.errors)
+            return None
+        return self.spec(row.number, values)
 
-    def forget_added(self):
-        for cache, key in self._added:
-            cache.pop(key, None)
-        self._added = []
-
-    # --- reading a row -------------------------------------------------------
+    @staticmethod
+    def find_recorded(specs):
+        """{source URL: operation id} of the events already recorded."""
+        urls = [spec.duplicate_key for spec in specs]
+        found = {}
+        recorded = Claim.objects.filter(source__url__in=urls).order_by("operation_id")
+        for url, operation_id in recorded.values_list("source__url", "operation_id"):
+            found.setdefault(url, operation_id)
+        return found
 
     def parse(self, row):
         """The row's values, checked; RowProblems lists every column in error."""
@@ -416,10 +476,11 @@ class UcdpGedImport:
         title = text["source_article"] or text.get("source_headline") or ""
         return {
             "event_id": event_id,
-            "url": normalise_url(UCDP_EVENT_URL.format(event_id)),
+            # UCDP_EVENT_URL is in normalised form, whatever the id (a test checks).
+            "url": UCDP_EVENT_URL.format(event_id),
             "start": start,
             "precision": precision,
-            "zone": COUNTRY_TIME_ZONES.get(country, "UTC"),
+            "zone": country_time_zone(country),
             "location_precision": WHERE_PRECISION[where_prec][0],
             "place_kind": WHERE_PRECISION[where_prec][1],
             "place_name": place_name,
@@ -438,181 +499,99 @@ class UcdpGedImport:
             "published_on": published,
         }
 
-    # --- lookups -------------------------------------------------------------
-
-    def matching_operation(self, url):
-        """The id of the operation that already holds claims from this event's source."""
-        return (
-            Claim.objects.filter(source__url=url)
-            .order_by("operation_id")
-            .values_list("operation_id", flat=True)
-            .first()
-        )
-
-    def cached(self, cache, key, find, create):
-        if key not in cache:
-            record = find()
-            if record is None:
-                record = create()
-                model = record._meta.verbose_name_plural
-                self.new_records[model] = self.new_records.get(model, 0) + 1
-            cache[key] = record
-            self._added.append((cache, key))
-        return cache[key]
-
-    def save(self, record):
-        """Validate with the model's own rules, naming the columns in error, then save."""
-        try:
-            # The database enforces the constraints; checking them here costs a query
-            # each per record, and clean() already explains the ones a file can break.
-            record.full_clean(exclude=self.held(record), validate_constraints=False)
-        except ValidationError as error:
-            columns = FIELD_COLUMNS.get(type(record), {})
-            label = record._meta.verbose_name
-            problems = {}
-            for name, messages in error.message_dict.items():
-                column = columns.get(name, "")
-                text = " ".join(messages)
-                if not column:
-                    text = f"{label}: {text}" if name == "__all__" else f"{label} {name}: {text}"
-                problems[column] = f"{problems[column]}; {text}" if column in problems else text
-            raise RowProblems(problems) from None
-        save_as(record, self.user)
-        return record
-
-    @staticmethod
-    def held(record):
-        """Foreign keys to records this import holds, saved: no query needed to check them."""
-        return [
-            field.name
-            for field in record._meta.concrete_fields
-            if field.many_to_one
-            and field.is_cached(record)
-            and getattr(record, field.name) is not None
-            and getattr(record, field.name).pk is not None
-        ]
-
-    @staticmethod
-    def same_name(records, name):
-        """Of records matching `name` folded, the one whose name or alias folds exactly to it."""
-        key = f" {names.fold(name)} "
-        exact = records.matching(name).filter(Q(search_key=key) | Q(aliases__search_key=key))
-        # A published record is the reviewed one; among equals the oldest.
-        return exact.order_by("-status", "pk").first()
-
-    def place(self, values):
-        key = (values["country"], names.fold(values["place_name"]))
-        return self.cached(
-            self.places,
-            key,
-            lambda: self.same_name(
-                Place.objects.filter(country=values["country"]), values["place_name"]
-            ),
-            lambda: self.save(
-                Place(
-                    name=values["place_name"][:200],
-                    kind=values["place_kind"],
-                    country=values["country"],
-                    province=values["province"][:100],
-                    district=values["district"][:100],
-                    latitude=values["latitude"],
-                    longitude=values["longitude"],
-                    status=Status.DRAFT,
-                )
-            ),
-        )
-
-    def organisation(self, name, kind):
-        return self.cached(
-            self.organisations,
-            names.fold(name),
-            lambda: self.same_name(Organisation.objects.all(), name),
-            lambda: self.save(Organisation(name=name[:200], kind=kind, status=Status.DRAFT)),
-        )
-
-    def source(self, values):
-        def create():
-            publisher = None
-            if names.fold(values["publisher"]):
-                publisher = self.organisation(values["publisher"], Organisation.Kind.MEDIA)
-            return self.save(
-                Source(
-                    kind=Source.Kind.REPORT,
-                    title=values["source_title"],
-                    url=values["url"],
-                    publisher=publisher,
-                    published_on=values["published_on"],
-                    reliability=Source.Reliability.F,
-                    status=Status.DRAFT,
-                )
-            )
-
-        return self.cached(
-            self.sources,
-            values["url"],
-            lambda: Source.objects.filter(url=values["url"]).first(),
-            create,
-        )
-
-    # --- writing a row -------------------------------------------------------
-
-    def write(self, values):
-        place = self.place(values)
-        force = self.organisation(values["side_a"], Organisation.Kind.STATE_FORCE)
-        targeted = self.organisation(values["side_b"], Organisation.Kind.ARMED_GROUP)
-        source = self.source(values)
+    def spec(self, number, values):
         start = values["start"]
-        operation = self.save(
-            Operation(
-                title=self.title(values, place)[:300],
-                kind=OperationKind.OTHER,
-                occurred_at=dates.from_local(
+        where = "near" if values["location_precision"] == LocationPrecision.NEAR else "in"
+        event = values["event_id"]
+        publisher = None
+        if names.fold(values["publisher"]):
+            publisher = OrganisationSpec(
+                name=values["publisher"][:200], kind=Organisation.Kind.MEDIA
+            )
+        source = SourceSpec(
+            title=values["source_title"],
+            kind=Source.Kind.REPORT,
+            url=values["url"],
+            published_on=values["published_on"],
+            publisher=publisher,
+        )
+        spec = OperationSpec(
+            row=number,
+            fields={
+                "title": f"Operation {where} {values['place_name']} (UCDP GED {event})"[:300],
+                "kind": OperationKind.OTHER,
+                "occurred_at": dates.from_local(
                     start.year,
                     start.month,
                     start.day,
                     zone=values["zone"],
                     precision=values["precision"],
                 ),
-                date_precision=values["precision"],
-                local_time_zone=values["zone"],
-                place=place,
-                location_precision=values["location_precision"],
-                summary=f"Imported from the UCDP Georeferenced Event Dataset, "
-                f"event {values['event_id']}.",
-                status=Status.DRAFT,
+                "date_precision": values["precision"],
+                "local_time_zone": values["zone"],
+                "location_precision": values["location_precision"],
+                "summary": f"Imported from the UCDP Georeferenced Event Dataset, event {event}.",
+            },
+            place=PlaceSpec(
+                name=values["place_name"][:200],
+                kind=values["place_kind"],
+                country=values["country"],
+                province=values["province"][:100],
+                district=values["district"][:100],
+                latitude=values["latitude"],
+                longitude=values["longitude"],
+            ),
+            duplicate_key=values["url"],
+        )
+        spec.forces.append(
+            (
+                number,
+                OrganisationSpec(values["side_a"][:200], Organisation.Kind.STATE_FORCE),
+                "lead",
             )
         )
-        self.save(OperationForce(operation=operation, organisation=force))
-        self.save(Target(operation=operation, organisation=targeted, outcome=Outcome.UNKNOWN))
-        claims = [
-            Claim(
-                category=Claim.Category.PEOPLE_KILLED,
-                count_low=values["low"],
-                count_high=values["high"],
-                count_note=f"best estimate {values['best']}",
+        spec.targets.append(
+            TargetSpec(
+                row=number,
+                number="1",
+                person=None,
+                organisation=OrganisationSpec(
+                    values["side_b"][:200], Organisation.Kind.ARMED_GROUP
+                ),
+                description="",
+                role="",
+                outcome=Outcome.UNKNOWN,
+            )
+        )
+        counts = [
+            (
+                Claim.Category.PEOPLE_KILLED,
+                values["low"],
+                values["high"],
+                f"best estimate {values['best']}",
             )
         ]
         civilians = values["civilians"]
         if civilians is not None and (civilians > 0 or values["best"] > 0):
-            claims.append(
-                Claim(
-                    category=Claim.Category.CIVILIANS_KILLED,
-                    count_low=civilians,
-                    count_high=civilians,
+            counts.append((Claim.Category.CIVILIANS_KILLED, civilians, civilians, ""))
+        for position, (category, low, high, note) in enumerate(counts, start=1):
+            spec.claims.append(
+                ClaimSpec(
+                    row=number,
+                    number=str(position),
+                    source=source,
+                    fields={
+                        "point": Claim.Point.CASUALTIES,
+                        "category": category,
+                        "count_low": low,
+                        "count_high": high,
+                        "count_note": note,
+                        "attribution": "UCDP Georeferenced Event Dataset",
+                    },
                 )
             )
-        for claim in claims:
-            claim.operation = operation
-            claim.source = source
-            claim.point = Claim.Point.CASUALTIES
-            claim.attribution = "UCDP Georeferenced Event Dataset"
-            self.save(claim)
-        return operation
-
-    @staticmethod
-    def title(values, place):
-        where = "near" if values["location_precision"] == LocationPrecision.NEAR else "in"
-        return f"Operation {where} {place.name} (UCDP GED {values['event_id']})"
+        return spec
 
 
-FORMATS = {"ucdp-ged": UcdpGedImport}
+# The formats import_operations reads, by the name the command and the admin give.
+FORMATS = {"opsdb": OpsdbImport, "ucdp-ged": UcdpGedImport}

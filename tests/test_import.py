@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from operations import models
+from operations import imports, models
 from operations.dates import DatePrecision
 from operations.models import Claim, LocationPrecision, Operation, Organisation, Place, Source
+from operations.normalise import normalise_url
 
 from .factories import OrganisationFactory, PlaceFactory
 
@@ -24,7 +25,9 @@ def run(path, *args):
     """Run the command; (stdout, stderr, error or None)."""
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("import_operations", str(path), *args, stdout=out, stderr=err)
+        call_command(
+            "import_operations", str(path), "--format", "ucdp-ged", *args, stdout=out, stderr=err
+        )
     except CommandError as error:
         return out.getvalue(), err.getvalue(), error
     return out.getvalue(), err.getvalue(), None
@@ -93,6 +96,13 @@ def test_it_keeps_the_local_date_in_the_countrys_time_zone():
     # Midnight in Damascus (UTC+3 that day) is the evening before in UTC.
     assert raqqa.occurred_at == dt.datetime(2017, 10, 16, 21, 0, tzinfo=dt.UTC)
     assert operation(900101).local_time_zone == "Asia/Baghdad"
+
+
+def test_time_zones_come_from_the_country_and_default_to_utc():
+    assert imports.country_time_zone("SY") == "Asia/Damascus"
+    assert imports.country_time_zone("IQ") == "Asia/Baghdad"
+    assert imports.country_time_zone("SO") == "Africa/Mogadishu"
+    assert imports.country_time_zone("") == "UTC"
 
 
 def test_dates_are_never_more_precise_than_the_data():
@@ -335,3 +345,8 @@ def test_a_row_repeating_an_event_of_the_same_file_is_a_match(tmp_path):
     out, _, _ = run(write_csv(tmp_path, [rows[0], rows[1], rows[0]]))
     assert "row 3 repeats row 1" in out
     assert Operation.objects.count() == 2
+
+
+def test_event_urls_are_written_in_normalised_form():
+    url = imports.UCDP_EVENT_URL.format(123456)
+    assert normalise_url(url) == url

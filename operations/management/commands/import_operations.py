@@ -16,8 +16,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             choices=sorted(FORMATS),
-            default="ucdp-ged",
-            help="The layout of the file (default ucdp-ged: the UCDP GED CSV columns).",
+            default="opsdb",
+            help="The layout of the file: opsdb (the default), OpsDB's own CSV as "
+            "export_operations writes it, or ucdp-ged, the UCDP GED CSV columns.",
         )
         parser.add_argument(
             "--dry-run",
@@ -57,6 +58,8 @@ class Command(BaseCommand):
             for line in result.error_lines():
                 self.stderr.write(line)
             bad = len({error.row for error in result.errors})
+            # Beyond the errors kept, rows are not told apart: at least this many.
+            bad = f"{bad} or more" if result.errors.left_out else bad
             raise CommandError(
                 f"{bad} row(s) of {file} have errors: nothing was imported. "
                 "Correct them and import the file again."
