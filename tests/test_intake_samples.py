@@ -1,0 +1,278 @@
+"""The intake assistant scored on the project's own sample texts.
+
+Each tests/samples/intake/NAME.txt is an article written for the project, and
+NAME.json the facts it contains, written before the assistant read it. The
+assistant reads every sample (with the demo data and the records the sample
+says exist beforehand), its proposals are matched to the facts, and precision
+and recall are printed per kind of fact. The floors below are what it achieves,
+rounded down: a change that makes it read worse fails here.
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+from operations import dates, names
+from operations.intake.assistant import propose_from_text
+from operations.models import Claim, Operation, Outcome, PersonAlias, Place
+from tests.factories import (
+    CasualtyClaimFactory,
+    OperationFactory,
+    PersonFactory,
+    PlaceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = Path(__file__).parent / "samples" / "intake"
+KINDS_OF_FACT = ["operations", "dates", "places", "targets", "claims", "same events"]
+# (precision, recall) the assistant achieves on the samples, rounded down.
+FLOORS = {
+    "operations": (0.88, 0.78),
+    "dates": (0.82, 0.73),
+    "places": (0.75, 0.21),
+    "targets": (0.66, 0.62),
+    "claims": (0.88, 0.40),
+    "same events": (0.87, 1.00),
+}
+
+
+def sample_names():
+    return sorted(path.stem for path in SAMPLES.glob("*.json"))
+
+
+def read_sample(name):
+    facts = json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    text = (SAMPLES / f"{name}.txt").read_text(encoding="utf-8")
+    return text, facts
+
+
+# --- records that exist before a sample is read -------------------------------------
+
+
+def place_named(name, **fields):
+    """The gazetteer's place of that name, or a new one when the demo lacks it."""
+    return Place.objects.filter(name=name).first() or PlaceFactory(name=name, **fields)
+
+
+def create_existing(existing):
+    for spec in existing.get("places", []):
+        place_named(**spec)
+    for spec in existing.get("persons", []):
+        person = PersonFactory(name=spec["name"])
+        for alias in spec.get("aliases", []):
+            PersonAlias.objects.create(person=person, name=alias)
+    for spec in existing.get("operations", []):
+        zone = spec["local_time_zone"]
+        local = dt.date.fromisoformat(spec["local"])
+        operation = OperationFactory(
+            title=spec["title"],
+            kind=spec["kind"],
+            occurred_at=dates.from_local(
+                local.year, local.month, local.day, zone=zone, precision=spec["date_precision"]
+            ),
+            date_precision=spec["date_precision"],
+            local_time_zone=zone,
+            place=place_named(spec["place"]),
+            location_precision=spec["location_precision"],
+        )
+        for claim in spec.get("claims", []):
+            CasualtyClaimFactory(
+                operation=operation,
+                category=claim["category"],
+                count_low=claim["low"],
+                count_high=claim["high"],
+                attribution=claim["attribution"],
+            )
+
+
+def propose_sample(name):
+    """The facts of sample `name` and the assistant's proposal; the records it
+    needed are rolled back, so that samples do not see each other's."""
+    text, facts = read_sample(name)
+    with transaction.atomic():
+        create_existing(facts.get("existing", {}))
+        proposal = propose_from_text(
+            text,
+            published=dt.date.fromisoformat(facts["published"]),
+            url=facts.get("url"),
+            publisher=facts.get("publisher"),
+        )
+        titles = dict(Operation.objects.values_list("pk", "title"))
+        transaction.set_rollback(True)
+    return facts, proposal, titles
+
+
+# --- the facts of an expected and a proposed operation, kind by kind -----------------
+
+DATE_FORMATS = {
+    "minute": "%Y-%m-%d %H:%M",
+    "hour": "%Y-%m-%d %H",
+    "day": "%Y-%m-%d",
+    "month": "%Y-%m",
+    "year": "%Y",
+}
+
+
+def proposed_date(operation):
+    if operation.occurred_at is None:
+        return None
+    local = operation.occurred_at.astimezone(dates.zone(operation.local_time_zone or "UTC"))
+    return local.strftime(DATE_FORMATS[operation.date_precision]), operation.date_precision
+
+
+def is_target(expected, proposed):
+    if expected["outcome"] != proposed.outcome:
+        return False
+    if "description" in expected:
+        return expected["description"] in proposed.description.lower()
+    offered = {names.fold(candidate.name) for candidate in proposed.candidates}
+    if "candidates" in expected:
+        return {names.fold(name) for name in expected["candidates"]} <= offered
+    return names.fold(expected["name"]) in offered | {names.fold(proposed.new_person)}
+
+
+def is_claim(expected, proposed):
+    return (expected["category"], expected["low"], expected["high"]) == (
+        proposed.category,
+        proposed.count_low,
+        proposed.count_high,
+    ) and expected["attribution"].casefold() == proposed.attribution.casefold()
+
+
+def expected_items(operation):
+    """The facts of one expected operation, by kind of fact."""
+    date = operation.get("date")
+    place = operation.get("place")
+    return {
+        "operations": [operation["kind"]],
+        "dates": [(date, operation["date_precision"])] if date else [],
+        "places": [(place, operation["location_precision"])] if place else [],
+        "targets": operation["targets"],
+        "claims": operation["claims"],
+        "same events": [operation["same_as"]] if operation.get("same_as") else [],
+    }
+
+
+def proposed_items(operation, titles):
+    date = proposed_date(operation)
+    place = (operation.place.name, operation.location_precision) if operation.place else None
+    return {
+        "operations": [operation.kind],
+        "dates": [date] if date else [],
+        "places": [place] if place else [],
+        "targets": operation.targets,
+        "claims": [c for c in operation.claims if c.point == Claim.Point.CASUALTIES],
+        "same events": [titles[operation.same_as[0].id]] if operation.same_as else [],
+    }
+
+
+SAME = {
+    "operations": lambda expected, proposed: expected == proposed,
+    "dates": lambda expected, proposed: expected == proposed,
+    "places": lambda expected, proposed: expected == proposed,
+    "targets": is_target,
+    "claims": is_claim,
+    "same events": lambda expected, proposed: expected == proposed,
+}
+
+
+def found(kind, expected, proposed):
+    """How many expected facts the proposed ones find, each used once."""
+    unused = list(proposed)
+    count = 0
+    for fact in expected:
+        match = next((item for item in unused if SAME[kind](fact, item)), None)
+        if match is not None:
+            unused.remove(match)
+            count += 1
+    return count
+
+
+# --- scoring ---------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    found: int = 0
+    proposed: int = 0
+    expected: int = 0
+
+    @property
+    def precision(self):
+        return self.found / self.proposed if self.proposed else 1.0
+
+    @property
+    def recall(self):
+        return self.found / self.expected if self.expected else 1.0
+
+
+def pair_operations(expected, proposed):
+    """Pairs (expected index, proposed index), the pairs sharing most facts first."""
+    shared = {
+        (e, p): sum(found(kind, expected[e][kind], proposed[p][kind]) for kind in KINDS_OF_FACT)
+        for e in range(len(expected))
+        for p in range(len(proposed))
+    }
+    pairs = []
+    for (e, p), count in sorted(shared.items(), key=lambda item: -item[1]):
+        if count and all(e != e2 and p != p2 for e2, p2 in pairs):
+            pairs.append((e, p))
+    return pairs
+
+
+def score(facts, proposal, titles, tallies):
+    expected = [expected_items(operation) for operation in facts["operations"]]
+    proposed = [proposed_items(operation, titles) for operation in proposal.operations]
+    for kind in KINDS_OF_FACT:
+        tallies[kind].expected += sum(len(items[kind]) for items in expected)
+        tallies[kind].proposed += sum(len(items[kind]) for items in proposed)
+    for e, p in pair_operations(expected, proposed):
+        for kind in KINDS_OF_FACT:
+            tallies[kind].found += found(kind, expected[e][kind], proposed[p][kind])
+
+
+def table(tallies):
+    lines = [
+        "Intake assistant on the sample texts",
+        f"{'kind of fact':<14}{'found':>7}{'proposed':>10}{'expected':>10}"
+        f"{'precision':>11}{'recall':>8}",
+    ]
+    for kind in KINDS_OF_FACT:
+        tally = tallies[kind]
+        lines.append(
+            f"{kind:<14}{tally.found:>7}{tally.proposed:>10}{tally.expected:>10}"
+            f"{tally.precision:>11.2f}{tally.recall:>8.2f}"
+        )
+    return "\n".join(lines)
+
+
+def test_the_assistant_reads_the_samples_at_least_as_well_as_before(demo, capsys):
+    tallies = {kind: Tally() for kind in KINDS_OF_FACT}
+    for name in sample_names():
+        score(*propose_sample(name), tallies)
+    with capsys.disabled():
+        print("\n" + table(tallies))
+    below = {
+        kind: (round(tallies[kind].precision, 2), round(tallies[kind].recall, 2))
+        for kind, (precision, recall) in FLOORS.items()
+        if tallies[kind].precision < precision or tallies[kind].recall < recall
+    }
+    assert below == {}, f"below the floors {FLOORS}"
+
+
+@pytest.mark.parametrize("name", sample_names())
+def test_every_sample_has_its_text_and_facts_of_known_kinds(name):
+    text, facts = read_sample(name)
+    assert text.strip() and dt.date.fromisoformat(facts["published"])
+    for operation in facts["operations"]:
+        assert operation["kind"] in dict(Operation._meta.get_field("kind").choices)
+        assert operation.get("date_precision", "day") in DATE_FORMATS
+        for target in operation["targets"]:
+            assert target["outcome"] in Outcome.values
+        for claim in operation["claims"]:
+            assert claim["category"] in Claim.Category.values
