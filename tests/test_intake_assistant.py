@@ -294,3 +294,31 @@ def test_proposing_writes_nothing(demo):
         )
     statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
     assert set(statements) == {"SELECT"}
+
+
+@pytest.mark.parametrize(
+    "sentence, place, precision",
+    [
+        ("A US airstrike near Tikrit on Thursday killed three fighters.", "Tikrit", "near"),
+        (
+            "A US airstrike in Kirkuk province on Thursday killed three fighters.",
+            "Kirkuk Governorate",
+            "province",
+        ),
+        ("A US airstrike in Kirkuk on Thursday killed three fighters.", "Kirkuk", "exact"),
+        (
+            "A US airstrike in Anbar on Thursday killed three fighters.",
+            "Anbar Governorate",
+            "province",
+        ),
+        (
+            "A US airstrike in Deir al-Zour province on Thursday killed three fighters.",
+            "Deir ez-Zor Governorate",
+            "province",
+        ),
+    ],
+)
+def test_the_demo_gazetteer_gives_towns_and_governorates(demo, sentence, place, precision):
+    operation = only_operation(sentence)
+    assert (operation.place.name, operation.location_precision) == (place, precision)
+    assert operation.local_time_zone in ("Asia/Baghdad", "Asia/Damascus")

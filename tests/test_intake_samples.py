@@ -34,7 +34,7 @@ KINDS_OF_FACT = ["operations", "dates", "places", "targets", "claims", "same eve
 FLOORS = {
     "operations": (0.88, 0.78),
     "dates": (0.82, 0.73),
-    "places": (0.75, 0.21),
+    "places": (0.75, 0.64),
     "targets": (0.66, 0.62),
     "claims": (0.88, 0.40),
     "same events": (0.87, 1.00),

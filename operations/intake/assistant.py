@@ -340,7 +340,11 @@ class Reader:
                 if not (token.capitalised or token.lower in words.REGION_WORDS):
                     continue
                 for last in range(first, min(first + NAME_WORDS, len(tokens))):
-                    if not (tokens[last].capitalised or "-" in tokens[last].text):
+                    if not (
+                        tokens[last].capitalised
+                        or "-" in tokens[last].text
+                        or tokens[last].lower in words.PLACE_KIND_WORDS
+                    ):
                         continue
                     key = names.fold(sentence.words(first, last))
                     if key:

@@ -426,6 +426,10 @@ REGION_WORDS = [
     "west",
 ]
 
+# Lower-case words that end a place's name as reports write it: "Kirkuk province"
+# is the governorate, "Kirkuk" the town.
+PLACE_KIND_WORDS = {"province", "governorate"}
+
 # The location precision a place of each kind gives when the text says "in X".
 PRECISION_OF_PLACE_KIND = {
     "site": LocationPrecision.EXACT,
