@@ -137,7 +137,9 @@ def test_work_grows_no_faster_than_the_text(demo, text, copies):
     queries, sentences = work(text)
     many_queries, many_sentences = work("\n\n".join([text] * copies))
     assert many_queries <= copies * queries + CONSTANT_QUERIES
-    assert many_sentences <= copies * sentences
+    # Where copies meet, markup cut in one copy may close in the next: one more
+    # sentence a copy at most.
+    assert many_sentences <= copies * (sentences + 1)
 
 
 def test_work_on_a_real_article_grows_linearly(demo):
