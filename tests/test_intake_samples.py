@@ -30,14 +30,27 @@ pytestmark = pytest.mark.django_db
 
 SAMPLES = Path(__file__).parent / "samples" / "intake"
 KINDS_OF_FACT = ["operations", "dates", "places", "targets", "claims", "same events"]
-# (precision, recall) the assistant achieves on the samples, rounded down.
+# The samples the assistant was improved on, and those held out ("held_out": true
+# in their facts), written afterwards to show how it reads text it was not tuned to.
+IMPROVED_ON, HELD_OUT = "samples it was improved on", "held-out samples"
+# (precision, recall) the assistant achieves on each set, rounded down.
 FLOORS = {
-    "operations": (1.0, 1.0),
-    "dates": (1.0, 1.0),
-    "places": (1.0, 1.0),
-    "targets": (1.0, 1.0),
-    "claims": (1.0, 1.0),
-    "same events": (1.0, 1.0),
+    IMPROVED_ON: {
+        "operations": (1.0, 1.0),
+        "dates": (1.0, 1.0),
+        "places": (1.0, 1.0),
+        "targets": (1.0, 1.0),
+        "claims": (1.0, 1.0),
+        "same events": (1.0, 1.0),
+    },
+    HELD_OUT: {
+        "operations": (1.0, 1.0),
+        "dates": (1.0, 1.0),
+        "places": (1.0, 1.0),
+        "targets": (0.0, 0.0),
+        "claims": (1.0, 0.5),
+        "same events": (1.0, 1.0),
+    },
 }
 
 
@@ -236,9 +249,9 @@ def score(facts, proposal, titles, tallies):
             tallies[kind].found += found(kind, expected[e][kind], proposed[p][kind])
 
 
-def table(tallies):
+def table(title, tallies):
     lines = [
-        "Intake assistant on the sample texts",
+        f"Intake assistant on the {title}",
         f"{'kind of fact':<14}{'found':>7}{'proposed':>10}{'expected':>10}"
         f"{'precision':>11}{'recall':>8}",
     ]
@@ -252,15 +265,19 @@ def table(tallies):
 
 
 def test_the_assistant_reads_the_samples_at_least_as_well_as_before(demo, capsys):
-    tallies = {kind: Tally() for kind in KINDS_OF_FACT}
+    tallies = {group: {kind: Tally() for kind in KINDS_OF_FACT} for group in FLOORS}
     for name in sample_names():
-        score(*propose_sample(name), tallies)
+        facts, proposal, titles = propose_sample(name)
+        group = HELD_OUT if facts.get("held_out") else IMPROVED_ON
+        score(facts, proposal, titles, tallies[group])
     with capsys.disabled():
-        print("\n" + table(tallies))
+        for group, by_kind in tallies.items():
+            print("\n" + table(group, by_kind))
     below = {
-        kind: (round(tallies[kind].precision, 2), round(tallies[kind].recall, 2))
-        for kind, (precision, recall) in FLOORS.items()
-        if tallies[kind].precision < precision or tallies[kind].recall < recall
+        (group, kind): (round(tally.precision, 2), round(tally.recall, 2))
+        for group, by_kind in tallies.items()
+        for kind, tally in by_kind.items()
+        if tally.precision < FLOORS[group][kind][0] or tally.recall < FLOORS[group][kind][1]
     }
     assert below == {}, f"below the floors {FLOORS}"
 
