@@ -472,3 +472,46 @@ def test_a_name_ends_at_a_bracket_and_a_name_set_off_by_commas_has_its_fate():
         ("Abu Ali al-Shishani", Outcome.CAPTURED),
         ("Abu Suhaib al-Jazrawi", Outcome.KILLED),
     ]
+
+
+def test_the_name_of_a_statements_author_is_not_a_target():
+    operation = only_operation(
+        "Iraqi aircraft struck a hideout on Thursday, killing seven terrorists, the Security "
+        "Media Cell said."
+    )
+    assert operation.targets == []
+
+
+def test_someone_named_after_their_fate_has_that_fate():
+    operation = only_operation(
+        "A US airstrike on Thursday killed an ISIS official, a defence official said. "
+        "The official named the man as Usama al-Muhajir."
+    )
+    assert [(t.new_person, t.outcome) for t in operation.targets] == [
+        ("Usama al-Muhajir", Outcome.KILLED)
+    ]
+    (claim,) = [c for c in operation.claims if c.point == Claim.Point.OUTCOME]
+    assert claim.attribution == "a defence official"
+
+
+def test_several_unnamed_targets_are_one_target_and_a_count():
+    operation = only_operation(
+        "Forces detained Abu Anas al-Raqqawi in a raid on Thursday. Two of his aides were "
+        "also detained."
+    )
+    assert [(t.description, t.outcome) for t in operation.targets][1:] == [
+        ("Two of his aides", Outcome.CAPTURED)
+    ]
+    assert counts(operation) == {("detained", 2, 2)}
+
+
+def test_no_indication_of_civilian_casualties_is_none_killed_and_none_wounded():
+    operation = only_operation(
+        "A partnered raid on Thursday killed 15 ISIS operatives. There is no indication of "
+        "civilian casualties."
+    )
+    assert counts(operation) == {
+        ("combatants_killed", 15, 15),
+        ("civilians_killed", 0, 0),
+        ("civilians_wounded", 0, 0),
+    }

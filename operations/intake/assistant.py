@@ -212,9 +212,8 @@ def tokenise(sentence):
 def phrase_pattern(phrases):
     """A regex for any of `phrases` on word boundaries, longest first."""
     ordered = sorted(phrases, key=len, reverse=True)
-    return re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(p) for p in ordered) + r")(?![\w-])", re.IGNORECASE
-    )
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(r"(?<![\w-])(" + alternatives + r")(?![\w-])", re.IGNORECASE)
 
 
 KIND_PATTERN = phrase_pattern([phrase for phrase, _ in words.OPERATION_KINDS])
@@ -230,6 +229,15 @@ VERB_KINDS = dict(words.OPERATION_VERBS)
 DEED_PATTERN = phrase_pattern([phrase for phrase, _ in words.KIND_FROM_DEEDS])
 DEED_KINDS = dict(words.KIND_FROM_DEEDS)
 NAMING_PATTERN = phrase_pattern(words.NAMING_PHRASES)
+# "killed an ISIS official", "detained a senior ISIS cell leader"
+UNNAMED_FATE = re.compile(
+    r"(?<![\w-])(?P<outcome>"
+    + "|".join(re.escape(phrase) for phrase, _ in words.OUTCOME_WORDS)
+    + r")\s+(?:an?|one)\s+(?:[\w'-]+\s+){0,4}?(?:"
+    + "|".join(re.escape(noun) for noun in [*words.ROLE_NOUNS, *words.ONE_PERSON_NOUNS])
+    + r")(?![\w-])",
+    re.IGNORECASE,
+)
 VAGUE_PLACE_NOUNS = "|".join(re.escape(w) for w in words.VAGUE_PLACE_NOUNS)
 COUNTED_OUTCOMES = {
     "killed": Outcome.KILLED,
@@ -287,7 +295,7 @@ COUNT_NOTE = re.compile(
     re.IGNORECASE,
 )
 UNNAMED_TARGET = re.compile(
-    r"(?<![\w-])(?P<description>(?:an?|one|another)\s+(?:of\s+(?:his|their|the|its)\s+)?"
+    r"(?<![\w-])(?P<description>(?:an?|one|another|two|three|four|five|several)\s+(?:of\s+(?:his|their|the|its)\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:"
     + "|".join(re.escape(w) for w in words.UNNAMED_TARGET_NOUNS)
     + r")s?)(?![\w-])",
@@ -773,7 +781,8 @@ class Reader:
             found.append((unnamed.start(), unnamed.end(), "unnamed"))
         found.sort(key=lambda item: item[0])
         # "The command named them as X and Y": the people a count before was about.
-        named_as = NAMING_PATTERN.search(sentence.text, start, end) and operation.get("counted")
+        self.read_unnamed_fate(operation, sentence, start, end)
+        named_as = NAMING_PATTERN.search(sentence.text, start, end) and operation.get("befell")
         for first, last, hit in found:
             if re.search(r"\([\"“']?$", sentence.text[max(0, first - 2) : first]):
                 continue  # a name in brackets after another: "al-Kurdi (“Salim”)"
@@ -782,8 +791,7 @@ class Reader:
             # people a count is about, whoever gave the count.
             attribution = sentence.attribution
             if outcome is None and named_as:
-                outcome = COUNTED_OUTCOMES[named_as]
-                attribution = operation["counted_by"]
+                outcome, attribution = operation["befell"]
             if hit is None and outcome is None:
                 continue  # an unknown capitalised phrase that nothing happens to
             written = sentence.text[first:last]
@@ -808,6 +816,14 @@ class Reader:
                 target["candidates"] = self.scored(hit.matches, written)
             operation["targets"].append(target)
 
+    def read_unnamed_fate(self, operation, sentence, start, end):
+        """Remember what befell someone not yet named ("killed an ISIS official"),
+        for the sentence that names them."""
+        for found in UNNAMED_FATE.finditer(sentence.text, start, end):
+            outcome = OUTCOMES[found.group("outcome").lower()]
+            if outcome not in INTRANSITIVE:
+                operation["befell"] = (outcome, sentence.attribution)
+
     def read_counts(self, operation, sentence, start, end):
         # "No indication that any civilians were killed" counts as "no civilians…";
         # the words keep their length, so that positions stay those of the text.
@@ -820,7 +836,7 @@ class Reader:
                 seen.add((found.start(), found.end()))
                 self.add_count(operation, sentence, segment, found)
         for found in NO_CASUALTIES.finditer(segment):
-            side = words.NO_CASUALTIES[found.group(0).lower()]
+            side = words.NO_CASUALTIES[" ".join(found.group(0).lower().split())]
             for effect in ("killed", "wounded"):
                 operation["claims"].append(
                     ClaimProposal(
@@ -834,8 +850,11 @@ class Reader:
                 )
 
     def add_count(self, operation, sentence, segment, found):
-        side = words.COUNT_NOUNS[found.group("noun").lower()]
+        noun = found.group("noun").lower()
+        side = words.COUNT_NOUNS[noun]
         low, high = normalise_count(found.group("low"))
+        if (low, high) == (1, 1) and noun.removesuffix("s") in words.UNNAMED_TARGET_NOUNS:
+            return  # "one of his associates" is a target, not a count
         groups = found.groupdict()
         if groups.get("high"):
             high = int(found.group("high").replace(",", ""))
@@ -867,8 +886,7 @@ class Reader:
             category = words.CASUALTY_CATEGORIES.get((side, effect))
             if category is None:
                 continue
-            operation["counted"] = effect
-            operation["counted_by"] = sentence.attribution
+            operation["befell"] = (COUNTED_OUTCOMES[effect], sentence.attribution)
             operation["claims"].append(
                 ClaimProposal(
                     sentence=sentence.text,

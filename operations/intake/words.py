@@ -152,7 +152,17 @@ NAMING_PHRASES = [
     "identified the dead as",
     "named him as",
     "identified him as",
+    "named the man as",
+    "identified the man as",
+    "named the men as",
+    "identified the men as",
+    "identified as",
+    "named as",
 ]
+
+# Nouns for one person an outcome befalls before the text names them: "killed an
+# ISIS official. The official named the man as X" (X was killed).
+ONE_PERSON_NOUNS = ["man", "militant", "fighter", "suspect", "target"]
 
 # Unnamed targets: one person described, not named ("one of his associates").
 UNNAMED_TARGET_NOUNS = [
@@ -337,6 +347,11 @@ COUNT_NOUNS = {
     "people": "people",
     "persons": "people",
     "others": "people",
+    "aides": "people",
+    "associates": "people",
+    "companions": "people",
+    "bodyguards": "people",
+    "guards": "people",
     "individuals": "people",
     "man": "people",
     "men": "people",
@@ -401,6 +416,9 @@ CASUALTY_CATEGORIES = {
 # Openings that make "any" a zero: "there is no indication that any civilians
 # were killed or wounded" is civilians killed 0–0 and wounded 0–0.
 NO_ANY_OPENINGS = [
+    "no indication of",
+    "no reports of",
+    "no evidence of",
     "no indication that any",
     "no indication any",
     "no reports that any",
@@ -629,6 +647,17 @@ NOT_PERSON_WORDS = {
     "airport",
     "base",
     "university",
+    "cell",
+    "media",
+    "centre",
+    "center",
+    "office",
+    "court",
+    "directorate",
+    "committee",
+    "authority",
+    "authorities",
+    "observatory",
     "hospital",
     "street",
 }
