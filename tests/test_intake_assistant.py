@@ -515,3 +515,11 @@ def test_no_indication_of_civilian_casualties_is_none_killed_and_none_wounded():
         ("civilians_killed", 0, 0),
         ("civilians_wounded", 0, 0),
     }
+
+
+def test_a_count_belongs_to_its_own_clause():
+    operation = only_operation(
+        "Iraqi forces killed three ISIS suspects and arrested a fourth in a raid on Thursday, "
+        "police said. An officer was wounded in the exchange of fire."
+    )
+    assert counts(operation) == {("combatants_killed", 3, 3), ("own_forces_wounded", 1, 1)}

@@ -264,12 +264,16 @@ RANGE = rf"(?:between\s+)?(?P<low>{NUMBER})(?:\s*(?:to|-|–|and|or)\s*(?P<high>
 NOUN = "|".join(re.escape(w) for w in sorted(words.COUNT_NOUNS, key=len, reverse=True))
 VERB = "|".join(re.escape(w) for w in sorted(words.COUNT_VERBS, key=len, reverse=True))
 NOTE_STARTS = "|".join(re.escape(w) for w in words.COUNT_NOTE_STARTS)
+# A word between a counted noun and its verb, but not one that starts another
+# clause: in "killed three suspects and arrested a fourth" the three were not arrested.
+SAME_CLAUSE_WORD = r"(?!(?:and|or|but|while|after|before)\s)[\w'-]+\s+"
+AUXILIARY = "was|were|have been|had been|has been|are|is|been"
 # "no civilians were killed or injured", "one person was killed", "13 people dead",
 # "four civilians, among them two children, were killed"
 COUNT_THEN_VERB = re.compile(
     rf"(?<![\w-]){BOUND}{RANGE}\s+(?:[\w'-]+\s+){{0,3}}?(?P<noun>{NOUN})"
     rf"(?:\s*,\s*(?P<inner_note>(?:{NOTE_STARTS})\s+[^,.;]{{1,80}}),)?"
-    rf"(?:\s+(?:[\w'-]+\s+){{0,4}}?(?:was|were|have been|had been|has been|are|is|been)?)?\s*"
+    rf"(?:\s+(?:{SAME_CLAUSE_WORD}){{0,4}}?(?:{AUXILIARY})?)?\s*"
     rf"(?P<verb>{VERB})(?:\s+(?:or|and)\s+(?P<verb2>{VERB}))?(?![\w-])",
     re.IGNORECASE,
 )
