@@ -367,6 +367,17 @@ def test_a_verb_of_a_later_day_reports_another_operation():
     ]
 
 
+def test_a_capture_on_another_day_is_not_folded_into_the_operation_before(demo):
+    proposal = propose(
+        "A US airstrike near Raqqa on Wednesday killed two fighters. On Thursday, US forces "
+        "captured an ISIS official near Tikrit and raided his house."
+    )
+    assert [(o.kind, o.place.name) for o in proposal.operations] == [
+        ("airstrike", "Raqqa"),
+        ("capture", "Tikrit"),
+    ]
+
+
 def test_confirming_a_strike_is_not_another_strike():
     operation = only_operation(
         "Four civilians were killed in a US airstrike on Thursday, a rights group said. "

@@ -584,17 +584,14 @@ class Reader:
         return mentions
 
     def verb_mentions(self, sentence, anchor):
-        mentions = []
-        for found in VERB_PATTERN.finditer(sentence.text):
-            kind = modified_kind(VERB_KINDS[found.group(0).lower()], sentence.text, found.start())
-            is_new = anchor is None or (
-                when.read_date(sentence.text, published=self.published, zone_name="UTC")
-                is not None
-            )
-            mentions.append(
-                {"start": found.start(), "kind": kind, "new": is_new, "words": found.group(0)}
-            )
-        return mentions
+        found = VERB_PATTERN.search(sentence.text)
+        if found is None:
+            return []
+        kind = modified_kind(VERB_KINDS[found.group(0).lower()], sentence.text, found.start())
+        is_new = anchor is None or (
+            when.read_date(sentence.text, published=self.published, zone_name="UTC") is not None
+        )
+        return [{"start": found.start(), "kind": kind, "new": is_new, "words": found.group(0)}]
 
     def kind_mentions(self, sentence, anchor):
         mentions = []

@@ -43,7 +43,8 @@ OPERATION_KINDS = [
 
 # Verbs that report an operation without naming it: "a drone struck a car",
 # "forces raided a house". A new operation when the sentence gives its own date
-# or none was reported before; otherwise more about the one being told.
+# or none was reported before; otherwise more about the one being told. One
+# operation a sentence: "forces raided a house and captured two men" is one raid.
 OPERATION_VERBS = [
     ("drone struck", OperationKind.DRONE_STRIKE),
     ("drones struck", OperationKind.DRONE_STRIKE),
@@ -56,6 +57,10 @@ OPERATION_VERBS = [
     ("jets struck", OperationKind.AIRSTRIKE),
     ("raided", OperationKind.GROUND_RAID),
     ("stormed", OperationKind.GROUND_RAID),
+    ("forces captured", OperationKind.CAPTURE),
+    ("forces arrested", OperationKind.CAPTURE),
+    ("forces detained", OperationKind.CAPTURE),
+    ("troops captured", OperationKind.CAPTURE),
 ]
 
 # An operation of no telling kind ("a separate operation") whose words say what
