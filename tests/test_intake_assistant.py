@@ -402,6 +402,14 @@ def test_headings_and_bylines_report_no_operation_of_their_own(text):
     assert counts(operation) == {("combatants_killed", 2, 2)}
 
 
+def test_a_text_pasted_without_its_last_full_stop_still_reports_its_operation():
+    operation = only_operation(
+        "Strike kills three fighters\n\nBy a staff writer\n\n"
+        "A US airstrike on Thursday killed three fighters"
+    )
+    assert counts(operation) == {("combatants_killed", 3, 3)}
+
+
 def test_the_sentences_of_a_paragraph_tell_more_of_its_operation(demo):
     operation = only_operation(
         "A US airstrike on Thursday killed two senior ISIS figures, CENTCOM said. The command "

@@ -180,13 +180,20 @@ def split_sentences(text):
         " ".join(paragraph.split())
         for paragraph in re.split(r"\n\s*\n|\r\n\s*\r\n|(?<=[.!?\"”])\s*\n", text)
     ]
-    several = sum(1 for paragraph in paragraphs if paragraph) > 1
+    # A short unpunctuated line is a heading when prose follows it; the last lines
+    # of a text pasted without its final full stop are still prose.
+    short_lines = [
+        bool(paragraph)
+        and len(paragraph.split()) <= HEADING_WORDS
+        and not re.search(r"[.!?:][\"”’')\]]*$", paragraph)
+        for paragraph in paragraphs
+    ]
+    last_prose = max(
+        (n for n, paragraph in enumerate(paragraphs) if paragraph and not short_lines[n]),
+        default=-1,
+    )
     for number, paragraph in enumerate(paragraphs):
-        heading = (
-            several
-            and len(paragraph.split()) <= HEADING_WORDS
-            and not re.search(r"[.!?:][\"”’')\]]*$", paragraph)
-        )
+        heading = short_lines[number] and number < last_prose
         start = 0
         parts = []
         for end in SENTENCE_END.finditer(paragraph):
