@@ -83,6 +83,109 @@ PLACES = [
     ),
 ]
 
+# A small gazetteer of Syria and Iraq, so that the places reports name are found
+# (the intake assistant proposes only recorded places). Names, common alternate
+# spellings and approximate coordinates, rounded, as public gazetteers give them.
+# A governorate and its capital often share a name: the bare name is the town,
+# "X province" and "X governorate" the governorate.
+GOVERNORATES = [
+    # country, name, latitude, longitude, alternate names
+    ("SY", "Aleppo", "36.2", "37.5", []),
+    ("SY", "Damascus", "33.5", "36.3", []),
+    ("SY", "Rif Dimashq", "33.5", "36.6", ["Damascus Countryside", "Rural Damascus", "ريف دمشق"]),
+    ("SY", "Daraa", "32.8", "36.2", ["Deraa", "درعا"]),
+    ("SY", "Deir ez-Zor", "35.0", "40.3", ["Deir al-Zour", "Deir Ezzor", "Dayr az-Zawr"]),
+    ("SY", "Hama", "35.2", "36.9", []),
+    ("SY", "Al-Hasakah", "36.6", "40.9", ["Hasakah", "Hasaka", "Hassakeh"]),
+    ("SY", "Homs", "34.6", "38.0", []),
+    ("SY", "Idlib", "35.8", "36.6", ["Idleb"]),
+    ("SY", "Latakia", "35.6", "35.9", ["Lattakia", "اللاذقية"]),
+    ("SY", "Quneitra", "33.1", "35.8", ["القنيطرة"]),
+    ("SY", "Raqqa", "35.8", "38.9", ["Ar-Raqqah", "al-Raqqa"]),
+    ("SY", "As-Suwayda", "32.7", "36.7", ["Suwayda", "Sweida", "السويداء"]),
+    ("SY", "Tartus", "34.9", "36.0", ["Tartous", "طرطوس"]),
+    ("IQ", "Anbar", "33.0", "42.0", ["Al-Anbar", "الأنبار"]),
+    ("IQ", "Babil", "32.5", "44.5", ["Babylon", "بابل"]),
+    ("IQ", "Baghdad", "33.3", "44.4", []),
+    ("IQ", "Basra", "30.5", "47.5", ["Basrah"]),
+    ("IQ", "Dhi Qar", "31.0", "46.3", ["Thi Qar", "ذي قار"]),
+    ("IQ", "Diyala", "33.9", "45.0", ["Diyalah", "ديالى"]),
+    ("IQ", "Duhok", "36.9", "43.2", ["Dohuk", "Dahuk", "دهوك"]),
+    ("IQ", "Erbil", "36.2", "44.3", []),
+    ("IQ", "Halabja", "35.2", "46.0", []),
+    ("IQ", "Karbala", "32.5", "43.6", []),
+    ("IQ", "Kirkuk", "35.4", "44.1", ["Tamim"]),
+    ("IQ", "Maysan", "31.9", "47.1", ["Misan", "ميسان"]),
+    ("IQ", "Muthanna", "30.3", "45.3", ["Al-Muthanna", "المثنى"]),
+    ("IQ", "Najaf", "31.0", "43.5", []),
+    ("IQ", "Nineveh", "36.2", "42.5", ["Ninawa", "Ninewa", "نينوى"]),
+    ("IQ", "Al-Qadisiyyah", "31.9", "45.0", ["Qadisiyah", "Diwaniyah", "القادسية"]),
+    (
+        "IQ",
+        "Salah al-Din",
+        "34.5",
+        "43.6",
+        ["Salahuddin", "Saladin", "Salah ad-Din", "صلاح الدين"],
+    ),
+    ("IQ", "Sulaymaniyah", "35.6", "45.4", ["Sulaimaniya", "Slemani"]),
+    ("IQ", "Wasit", "32.6", "45.8", ["واسط"]),
+]
+TOWNS = [
+    # country, name, governorate, latitude, longitude, alternate names
+    ("SY", "Aleppo", "Aleppo", "36.20", "37.16", ["Halab", "حلب"]),
+    ("SY", "Al-Bab", "Aleppo", "36.37", "37.52", ["Al Bab", "الباب"]),
+    ("SY", "Manbij", "Aleppo", "36.53", "37.95", ["Menbij", "منبج"]),
+    ("SY", "Kobani", "Aleppo", "36.89", "38.35", ["Kobane", "Ayn al-Arab", "عين العرب"]),
+    ("SY", "Damascus", "Damascus", "33.51", "36.29", ["دمشق"]),
+    (
+        "SY",
+        "Deir ez-Zor",
+        "Deir ez-Zor",
+        "35.33",
+        "40.14",
+        ["Deir al-Zour", "Deir Ezzor", "Dayr az-Zawr", "دير الزور"],
+    ),
+    ("SY", "Al-Mayadin", "Deir ez-Zor", "35.02", "40.45", ["Mayadin", "Mayadeen", "الميادين"]),
+    ("SY", "Al-Bukamal", "Deir ez-Zor", "34.45", "40.92", ["Abu Kamal", "Albu Kamal", "البوكمال"]),
+    ("SY", "Hajin", "Deir ez-Zor", "34.70", "40.83", ["Hajeen", "هجين"]),
+    ("SY", "Baghuz", "Deir ez-Zor", "34.47", "40.95", ["Al-Baghuz", "الباغوز"]),
+    (
+        "SY",
+        "Al-Hasakah",
+        "Al-Hasakah",
+        "36.50",
+        "40.75",
+        ["Hasakah", "Hasaka", "Hassakeh", "الحسكة"],
+    ),
+    ("SY", "Al-Shaddadi", "Al-Hasakah", "36.06", "40.73", ["Shaddadi", "Shadadi", "الشدادي"]),
+    ("SY", "Al-Hol", "Al-Hasakah", "36.39", "41.15", ["al-Hawl", "الهول"]),
+    ("SY", "Homs", "Homs", "34.73", "36.72", ["حمص"]),
+    ("SY", "Palmyra", "Homs", "34.56", "38.27", ["Tadmur", "Tadmor", "تدمر"]),
+    ("SY", "Idlib", "Idlib", "35.93", "36.63", ["Idleb", "إدلب"]),
+    ("SY", "Sarmada", "Idlib", "36.18", "36.72", ["سرمدا"]),
+    ("SY", "Raqqa", "Raqqa", "35.95", "39.01", ["Ar-Raqqah", "al-Raqqa", "Rakka", "الرقة"]),
+    ("SY", "Tabqa", "Raqqa", "35.84", "38.55", ["Al-Thawrah", "الطبقة"]),
+    ("SY", "Tal Abyad", "Raqqa", "36.70", "38.95", ["Tell Abyad", "تل أبيض"]),
+    ("IQ", "Fallujah", "Anbar", "33.35", "43.78", ["Falluja", "الفلوجة"]),
+    ("IQ", "Ramadi", "Anbar", "33.42", "43.30", ["Al-Ramadi", "الرمادي"]),
+    ("IQ", "Al-Qaim", "Anbar", "34.38", "41.10", ["Qaim", "Al-Qa'im", "القائم"]),
+    ("IQ", "Haditha", "Anbar", "34.14", "42.38", ["حديثة"]),
+    ("IQ", "Rutba", "Anbar", "33.04", "40.28", ["Al-Rutbah", "الرطبة"]),
+    ("IQ", "Baghdad", "Baghdad", "33.31", "44.37", ["بغداد"]),
+    ("IQ", "Baqubah", "Diyala", "33.75", "44.64", ["Baquba", "بعقوبة"]),
+    ("IQ", "Muqdadiyah", "Diyala", "33.98", "44.94", ["Muqdadiya", "المقدادية"]),
+    ("IQ", "Erbil", "Erbil", "36.19", "44.01", ["Arbil", "Hawler", "أربيل"]),
+    ("IQ", "Kirkuk", "Kirkuk", "35.47", "44.39", ["كركوك"]),
+    ("IQ", "Hawija", "Kirkuk", "35.32", "43.77", ["Al-Hawija", "الحويجة"]),
+    ("IQ", "Mosul", "Nineveh", "36.34", "43.13", ["Al-Mawsil", "الموصل"]),
+    ("IQ", "Tal Afar", "Nineveh", "36.37", "42.45", ["Tall Afar", "تلعفر"]),
+    ("IQ", "Sinjar", "Nineveh", "36.32", "41.87", ["Shingal", "سنجار"]),
+    ("IQ", "Tikrit", "Salah al-Din", "34.60", "43.68", ["Tekrit", "تكريت"]),
+    ("IQ", "Samarra", "Salah al-Din", "34.20", "43.88", ["سامراء"]),
+    ("IQ", "Baiji", "Salah al-Din", "34.93", "43.49", ["Bayji", "بيجي"]),
+    ("IQ", "Tuz Khurmatu", "Salah al-Din", "34.89", "44.63", ["Tuz Khormato", "طوز خورماتو"]),
+]
+
 ORGANISATIONS = [
     # name, kind, country, parent, aliases
     (
@@ -717,6 +820,8 @@ def load_demo():
         for alternate in alternates:
             publish(PlaceName, {"place": places[name], "name": alternate})
 
+    load_gazetteer()
+
     organisations = {}
     for name, kind, country, parent, aliases in ORGANISATIONS:
         organisations[name] = publish(
@@ -773,6 +878,40 @@ def load_demo():
             },
         )
     return operations
+
+
+def load_gazetteer():
+    town_names = {name for _, name, *_ in TOWNS}
+    for country, name, latitude, longitude, alternates in GOVERNORATES:
+        governorate = publish(
+            Place,
+            {"name": f"{name} Governorate"},
+            kind=Place.Kind.PROVINCE,
+            country=country,
+            province=name,
+            district="",
+            latitude=Decimal(latitude),
+            longitude=Decimal(longitude),
+        )
+        spellings = [name, *alternates]
+        # "X Governorate" is the record's name; reports also write "X province".
+        names = [f"{spelling} province" for spelling in spellings if spelling.isascii()]
+        if name not in town_names:
+            names.extend(spellings)
+        for alternate in names:
+            publish(PlaceName, {"place": governorate, "name": alternate})
+    for country, name, governorate, latitude, longitude, alternates in TOWNS:
+        town = publish(
+            Place,
+            {"name": name},
+            kind=Place.Kind.SETTLEMENT,
+            country=country,
+            province=governorate,
+            latitude=Decimal(latitude),
+            longitude=Decimal(longitude),
+        )
+        for alternate in alternates:
+            publish(PlaceName, {"place": town, "name": alternate})
 
 
 def load_operation(spec, places, organisations, persons, sources):

@@ -106,3 +106,14 @@ def analyst_client(client, analyst):
 def reviewer_client(client, reviewer):
     client.force_login(reviewer)
     return client
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Tables a test records as a "summary" property (the intake assistant's scores),
+    printed at the end of every run, with or without xdist workers."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(
+        "failed", []
+    ):
+        for name, value in getattr(report, "user_properties", []):
+            if name == "summary" and report.when == "call":
+                terminalreporter.write_line(value)

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from operations.dates import zone
 from operations.intake.assistant import propose_from_text
 from operations.models import Claim, LocationPrecision, OperationKind, Outcome
 from tests.factories import (
@@ -294,3 +295,250 @@ def test_proposing_writes_nothing(demo):
         )
     statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
     assert set(statements) == {"SELECT"}
+
+
+@pytest.mark.parametrize(
+    "sentence, place, precision",
+    [
+        ("A US airstrike near Tikrit on Thursday killed three fighters.", "Tikrit", "near"),
+        (
+            "A US airstrike in Kirkuk province on Thursday killed three fighters.",
+            "Kirkuk Governorate",
+            "province",
+        ),
+        ("A US airstrike in Kirkuk on Thursday killed three fighters.", "Kirkuk", "exact"),
+        (
+            "A US airstrike in Anbar on Thursday killed three fighters.",
+            "Anbar Governorate",
+            "province",
+        ),
+        (
+            "A US airstrike in Deir al-Zour province on Thursday killed three fighters.",
+            "Deir ez-Zor Governorate",
+            "province",
+        ),
+    ],
+)
+def test_the_demo_gazetteer_gives_towns_and_governorates(demo, sentence, place, precision):
+    operation = only_operation(sentence)
+    assert (operation.place.name, operation.location_precision) == (place, precision)
+    assert operation.local_time_zone in ("Asia/Baghdad", "Asia/Damascus")
+
+
+def test_the_date_a_statement_was_made_is_not_the_date_of_the_operation():
+    monday = dt.date(2023, 1, 2)
+    dated = only_operation(
+        "The ministry said on Sunday that an airstrike on Wednesday night killed five militants.",
+        published=monday,
+    )
+    assert (dated.occurred_at.date(), dated.date_precision) == (dt.date(2022, 12, 28), "day")
+    undated = only_operation(
+        "The ministry said on Sunday that an airstrike killed five militants.", published=monday
+    )
+    assert (undated.occurred_at, undated.date_precision) == (None, "")
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("A US drone struck a car on Thursday, killing two fighters.", "drone_strike"),
+        ("US forces raided a house on Thursday and captured two suspects.", "ground_raid"),
+        ("Coalition helicopters carried out a raid on Thursday.", "helicopter_raid"),
+        ("In a separate operation on Thursday, police arrested three suspects.", "capture"),
+        ("Iraqi forces carried out an airdrop operation on Thursday.", "helicopter_raid"),
+    ],
+)
+def test_verbs_and_general_words_give_the_kind_of_operation(sentence, kind):
+    assert only_operation(sentence).kind == kind
+
+
+def test_a_verb_of_a_later_day_reports_another_operation():
+    proposal = propose(
+        "On Oct. 3, US forces conducted an airstrike in Raqqa, killing two fighters. "
+        "On Oct. 5, Iraqi forces raided a hideout and captured a cell leader."
+    )
+    local_days = [
+        (o.kind, o.occurred_at.astimezone(zone(o.local_time_zone)).day)
+        for o in proposal.operations
+    ]
+    assert local_days == [
+        ("airstrike", 3),
+        ("ground_raid", 5),
+    ]
+
+
+def test_a_capture_on_another_day_is_not_folded_into_the_operation_before(demo):
+    proposal = propose(
+        "A US airstrike near Raqqa on Wednesday killed two fighters. On Thursday, US forces "
+        "captured an ISIS official near Tikrit and raided his house."
+    )
+    assert [(o.kind, o.place.name) for o in proposal.operations] == [
+        ("airstrike", "Raqqa"),
+        ("capture", "Tikrit"),
+    ]
+
+
+def test_confirming_a_strike_is_not_another_strike():
+    operation = only_operation(
+        "Four civilians were killed in a US airstrike on Thursday, a rights group said. "
+        "The US military confirmed a strike on Thursday but said the target was a depot."
+    )
+    assert counts(operation) == {("civilians_killed", 4, 4)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drone strike kills two ISIS leaders\n\nBy a staff writer, 6 October 2022\n\n"
+        "A US drone struck a motorcycle on Tuesday, killing two ISIS leaders.",
+        "<h1>Drone strike kills two ISIS leaders</h1><p>By a staff writer, 6 October 2022</p>"
+        "<p>A US drone struck a motorcycle on Tuesday, killing two ISIS leaders.</p>",
+    ],
+    ids=["text", "html"],
+)
+def test_headings_and_bylines_report_no_operation_of_their_own(text):
+    operation = only_operation(text)
+    assert operation.occurred_at.date() == dt.date(2022, 10, 4)
+    assert counts(operation) == {("combatants_killed", 2, 2)}
+
+
+def test_a_text_pasted_without_its_last_full_stop_still_reports_its_operation():
+    operation = only_operation(
+        "Strike kills three fighters\n\nBy a staff writer\n\n"
+        "A US airstrike on Thursday killed three fighters"
+    )
+    assert counts(operation) == {("combatants_killed", 3, 3)}
+
+
+def test_the_sentences_of_a_paragraph_tell_more_of_its_operation(demo):
+    operation = only_operation(
+        "A US airstrike on Thursday killed two senior ISIS figures, CENTCOM said. The command "
+        "named them as Abu 'Ala and Abu Mu'ad al-Qahtani. CENTCOM said no civilians were "
+        "killed or injured."
+    )
+    assert [(t.candidates[0].name, t.outcome) for t in operation.targets] == [
+        ("Abu 'Ala", Outcome.KILLED),
+        ("Abu Mu'ad al-Qahtani", Outcome.KILLED),
+    ]
+    # Their fate is what CENTCOM's count said.
+    outcome_claims = [c for c in operation.claims if c.point == Claim.Point.OUTCOME]
+    assert [c.attribution for c in outcome_claims] == ["CENTCOM", "CENTCOM"]
+    assert ("civilians_wounded", 0, 0) in counts(operation)
+
+
+def test_a_text_about_one_operation_tells_more_of_it_in_later_paragraphs():
+    operation = only_operation(
+        "A drone strike on Thursday killed three men, a monitor said.\n\n"
+        "Residents said at least five people were wounded.\n\n"
+        "Last year, 30 civilians were killed in the province."
+    )
+    assert counts(operation) == {("people_killed", 3, 3), ("people_wounded", 5, None)}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "A US raid on Thursday killed three fighters. There is no indication that any "
+            "civilians were killed or wounded.",
+            {
+                ("combatants_killed", 3, 3),
+                ("civilians_killed", 0, 0),
+                ("civilians_wounded", 0, 0),
+            },
+        ),
+        (
+            "A drone strike on Thursday killed three fighters and there were no civilian "
+            "casualties.",
+            {
+                ("combatants_killed", 3, 3),
+                ("civilians_killed", 0, 0),
+                ("civilians_wounded", 0, 0),
+            },
+        ),
+        (
+            "A drone strike on Thursday killed three men; two of the dead were civilians.",
+            {("people_killed", 3, 3), ("civilians_killed", 2, 2)},
+        ),
+        (
+            "Iraqi forces killed four terrorists in an airstrike on Thursday.",
+            {("combatants_killed", 4, 4)},
+        ),
+    ],
+)
+def test_counts_as_statements_and_press_releases_write_them(text, expected):
+    assert counts(only_operation(text)) == expected
+
+
+def test_a_note_inside_a_count_is_kept():
+    operation = only_operation(
+        "Four civilians, among them two children, were killed in a US airstrike on Thursday."
+    )
+    (claim,) = operation.claims
+    assert (claim.category, claim.count_low, claim.count_note) == (
+        "civilians_killed",
+        4,
+        "among them two children",
+    )
+
+
+def test_a_name_ends_at_a_bracket_and_a_name_set_off_by_commas_has_its_fate():
+    operation = only_operation(
+        "The SDF said they captured Abu Ali al-Shishani (أبو علي الشيشاني) in a raid on "
+        "Thursday. A second man, named only as Abu Suhaib al-Jazrawi, was killed."
+    )
+    assert [(t.new_person, t.outcome) for t in operation.targets] == [
+        ("Abu Ali al-Shishani", Outcome.CAPTURED),
+        ("Abu Suhaib al-Jazrawi", Outcome.KILLED),
+    ]
+
+
+def test_the_name_of_a_statements_author_is_not_a_target():
+    operation = only_operation(
+        "Iraqi aircraft struck a hideout on Thursday, killing seven terrorists, the Security "
+        "Media Cell said."
+    )
+    assert operation.targets == []
+
+
+def test_someone_named_after_their_fate_has_that_fate():
+    operation = only_operation(
+        "A US airstrike on Thursday killed an ISIS official, a defence official said. "
+        "The official named the man as Usama al-Muhajir."
+    )
+    assert [(t.new_person, t.outcome) for t in operation.targets] == [
+        ("Usama al-Muhajir", Outcome.KILLED)
+    ]
+    (claim,) = [c for c in operation.claims if c.point == Claim.Point.OUTCOME]
+    assert claim.attribution == "a defence official"
+
+
+def test_several_unnamed_targets_are_one_target_and_a_count():
+    operation = only_operation(
+        "Forces detained Abu Anas al-Raqqawi in a raid on Thursday. Two of his aides were "
+        "also detained."
+    )
+    assert [(t.description, t.outcome) for t in operation.targets][1:] == [
+        ("Two of his aides", Outcome.CAPTURED)
+    ]
+    assert counts(operation) == {("detained", 2, 2)}
+
+
+def test_no_indication_of_civilian_casualties_is_none_killed_and_none_wounded():
+    operation = only_operation(
+        "A partnered raid on Thursday killed 15 ISIS operatives. There is no indication of "
+        "civilian casualties."
+    )
+    assert counts(operation) == {
+        ("combatants_killed", 15, 15),
+        ("civilians_killed", 0, 0),
+        ("civilians_wounded", 0, 0),
+    }
+
+
+def test_a_count_belongs_to_its_own_clause():
+    operation = only_operation(
+        "Iraqi forces killed three ISIS suspects and arrested a fourth in a raid on Thursday, "
+        "police said. An officer was wounded in the exchange of fire."
+    )
+    assert counts(operation) == {("combatants_killed", 3, 3), ("own_forces_wounded", 1, 1)}

@@ -140,6 +140,10 @@ class Hit:
 class Sentence:
     text: str
     tokens: list
+    paragraph: int = 0
+    # A short line without a full stop: a headline, a byline, a menu. Its names
+    # are read, but it reports no operation of its own (the text below tells it).
+    heading: bool = False
     hits: list = field(default_factory=list)
     attribution: str = ""
 
@@ -150,29 +154,62 @@ class Sentence:
         return [token.lower for token in self.tokens]
 
 
+# HTML elements that end a paragraph: each becomes a blank line before the tags go.
+BLOCK_TAG = re.compile(
+    r"<(?:/?(?:p|div|h[1-6]|li|ul|ol|tr|td|table|article|section|header|footer|nav|title"
+    r"|blockquote|figcaption|aside|main|body|head|html)\b[^<>]*|br\s*/?)>",
+    re.IGNORECASE,
+)
+# The longest line that is taken for a heading when it has no full stop, in words.
+HEADING_WORDS = 20
+
+
 def clean(text):
     """Plain text: no HTML markup, entities read, U.S. written US (the stops end sentences)."""
     if "<" in text:
-        text = strip_tags(text)
+        text = strip_tags(BLOCK_TAG.sub("\n\n", text))
     text = html.unescape(text)
     text = re.sub(r"\bU\.S\.(?=\s|$|[,;:])", "US", text)
     return text.replace("\u00a0", " ")
 
 
 def split_sentences(text):
+    """Sentences as Sentence objects, each knowing its paragraph."""
     sentences = []
-    for paragraph in re.split(r"\n\s*\n|\r\n\s*\r\n|(?<=[.!?\"”])\s*\n", text):
-        paragraph = " ".join(paragraph.split())
+    paragraphs = [
+        " ".join(paragraph.split())
+        for paragraph in re.split(r"\n\s*\n|\r\n\s*\r\n|(?<=[.!?\"”])\s*\n", text)
+    ]
+    # A short unpunctuated line is a heading when prose follows it; the last lines
+    # of a text pasted without its final full stop are still prose.
+    short_lines = [
+        bool(paragraph)
+        and len(paragraph.split()) <= HEADING_WORDS
+        and not re.search(r"[.!?:][\"”’')\]]*$", paragraph)
+        for paragraph in paragraphs
+    ]
+    last_prose = max(
+        (n for n, paragraph in enumerate(paragraphs) if paragraph and not short_lines[n]),
+        default=-1,
+    )
+    for number, paragraph in enumerate(paragraphs):
+        heading = short_lines[number] and number < last_prose
         start = 0
+        parts = []
         for end in SENTENCE_END.finditer(paragraph):
             before = paragraph[start : end.start()].split()
             word = before[-1].lower().rstrip(".") if before else ""
             if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
-            sentences.append(paragraph[start : end.end()].strip())
+            parts.append(paragraph[start : end.end()].strip())
             start = end.end()
-        sentences.append(paragraph[start:].strip())
-    return [sentence[:SENTENCE_LENGTH] for sentence in sentences if sentence]
+        parts.append(paragraph[start:].strip())
+        sentences.extend(
+            Sentence(part[:SENTENCE_LENGTH], tokenise(part[:SENTENCE_LENGTH]), number, heading)
+            for part in parts
+            if part
+        )
+    return sentences
 
 
 def tokenise(sentence):
@@ -182,9 +219,8 @@ def tokenise(sentence):
 def phrase_pattern(phrases):
     """A regex for any of `phrases` on word boundaries, longest first."""
     ordered = sorted(phrases, key=len, reverse=True)
-    return re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(p) for p in ordered) + r")(?![\w-])", re.IGNORECASE
-    )
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(r"(?<![\w-])(" + alternatives + r")(?![\w-])", re.IGNORECASE)
 
 
 KIND_PATTERN = phrase_pattern([phrase for phrase, _ in words.OPERATION_KINDS])
@@ -195,6 +231,29 @@ SAYING_PATTERN = phrase_pattern(words.SAYING_VERBS)
 CHANNEL_PATTERN = phrase_pattern(words.CHANNEL_PHRASES)
 ACCORDING_PATTERN = phrase_pattern(words.ACCORDING_TO)
 NEAR_PATTERN = phrase_pattern(words.NEAR_WORDS)
+VERB_PATTERN = phrase_pattern([phrase for phrase, _ in words.OPERATION_VERBS])
+VERB_KINDS = dict(words.OPERATION_VERBS)
+DEED_PATTERN = phrase_pattern([phrase for phrase, _ in words.KIND_FROM_DEEDS])
+DEED_KINDS = dict(words.KIND_FROM_DEEDS)
+NAMING_PATTERN = phrase_pattern(words.NAMING_PHRASES)
+# "killed an ISIS official", "detained a senior ISIS cell leader"
+UNNAMED_FATE = re.compile(
+    r"(?<![\w-])(?P<outcome>"
+    + "|".join(re.escape(phrase) for phrase, _ in words.OUTCOME_WORDS)
+    + r")\s+(?:an?|one)\s+(?:[\w'-]+\s+){0,4}?(?:"
+    + "|".join(re.escape(noun) for noun in [*words.ROLE_NOUNS, *words.ONE_PERSON_NOUNS])
+    + r")(?![\w-])",
+    re.IGNORECASE,
+)
+VAGUE_PLACE_NOUNS = "|".join(re.escape(w) for w in words.VAGUE_PLACE_NOUNS)
+COUNTED_OUTCOMES = {
+    "killed": Outcome.KILLED,
+    "wounded": Outcome.WOUNDED,
+    "detained": Outcome.CAPTURED,
+}
+CONFIRMING_BEFORE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(words.CONFIRMING_VERBS) + r")\s+$", re.IGNORECASE
+)
 
 NUMBER = (
     r"(?:\d[\d,]*|"
@@ -211,10 +270,17 @@ BOUND = (
 RANGE = rf"(?:between\s+)?(?P<low>{NUMBER})(?:\s*(?:to|-|–|and|or)\s*(?P<high>\d[\d,]*))?"
 NOUN = "|".join(re.escape(w) for w in sorted(words.COUNT_NOUNS, key=len, reverse=True))
 VERB = "|".join(re.escape(w) for w in sorted(words.COUNT_VERBS, key=len, reverse=True))
-# "no civilians were killed or injured", "one person was killed", "13 people dead"
+NOTE_STARTS = "|".join(re.escape(w) for w in words.COUNT_NOTE_STARTS)
+# A word between a counted noun and its verb, but not one that starts another
+# clause: in "killed three suspects and arrested a fourth" the three were not arrested.
+SAME_CLAUSE_WORD = r"(?!(?:and|or|but|while|after|before)\s)[\w'-]+\s+"
+AUXILIARY = "was|were|have been|had been|has been|are|is|been"
+# "no civilians were killed or injured", "one person was killed", "13 people dead",
+# "four civilians, among them two children, were killed"
 COUNT_THEN_VERB = re.compile(
     rf"(?<![\w-]){BOUND}{RANGE}\s+(?:[\w'-]+\s+){{0,3}}?(?P<noun>{NOUN})"
-    rf"(?:\s+(?:[\w'-]+\s+){{0,4}}?(?:was|were|have been|had been|has been|are|is|been)?)?\s*"
+    rf"(?:\s*,\s*(?P<inner_note>(?:{NOTE_STARTS})\s+[^,.;]{{1,80}}),)?"
+    rf"(?:\s+(?:{SAME_CLAUSE_WORD}){{0,4}}?(?:{AUXILIARY})?)?\s*"
     rf"(?P<verb>{VERB})(?:\s+(?:or|and)\s+(?P<verb2>{VERB}))?(?![\w-])",
     re.IGNORECASE,
 )
@@ -225,6 +291,14 @@ VERB_THEN_COUNT = re.compile(
     rf"(?:[\w'-]+\s+){{0,3}}?(?P<noun>{NOUN})(?![\w-])",
     re.IGNORECASE,
 )
+# "two of the dead were civilians": a part of a count, told by who they were.
+PART_OF_COUNT = re.compile(
+    rf"(?<![\w-])(?P<low>{NUMBER})\s+of\s+the\s+(?P<verb>dead|killed|wounded|injured)\s+"
+    rf"(?:were|was)\s+(?:all\s+)?(?P<noun>{NOUN})(?![\w-])",
+    re.IGNORECASE,
+)
+NO_ANY = phrase_pattern(words.NO_ANY_OPENINGS)
+NO_CASUALTIES = phrase_pattern(list(words.NO_CASUALTIES))
 COUNT_NOTE = re.compile(
     r",?\s*(?P<note>(?:"
     + "|".join(re.escape(w) for w in words.COUNT_NOTE_STARTS)
@@ -232,12 +306,14 @@ COUNT_NOTE = re.compile(
     re.IGNORECASE,
 )
 UNNAMED_TARGET = re.compile(
-    r"(?<![\w-])(?P<description>(?:an?|one|another)\s+(?:of\s+(?:his|their|the|its)\s+)?"
+    r"(?<![\w-])(?P<description>(?:an?|one|another|two|three|four|five|several)\s+(?:of\s+(?:his|their|the|its)\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:"
     + "|".join(re.escape(w) for w in words.UNNAMED_TARGET_NOUNS)
     + r")s?)(?![\w-])",
     re.IGNORECASE,
 )
+# "X, was killed": a name set off by a comma, then its fate.
+PASSIVE_AFTER_COMMA = re.compile(r"\s*,\s*(?:was|were)\s+(?:(?:reportedly|later|also)\s+)?")
 PASSIVE = {"was", "were", "is", "been", "being", "himself", "herself", "reportedly"}
 INTRANSITIVE = {
     Outcome.DIED_BY_OWN_HAND,
@@ -287,7 +363,7 @@ class Reader:
             rest = self.text.lstrip().removeprefix(headline.strip())
             if rest.strip():
                 body = rest
-        self.sentences = [Sentence(s, tokenise(s)) for s in split_sentences(body)]
+        self.sentences = split_sentences(body)
 
     def proposal(self):
         source = self.propose_source()
@@ -340,7 +416,11 @@ class Reader:
                 if not (token.capitalised or token.lower in words.REGION_WORDS):
                     continue
                 for last in range(first, min(first + NAME_WORDS, len(tokens))):
-                    if not (tokens[last].capitalised or "-" in tokens[last].text):
+                    if not (
+                        tokens[last].capitalised
+                        or "-" in tokens[last].text
+                        or tokens[last].lower in words.PLACE_KIND_WORDS
+                    ):
                         continue
                     key = names.fold(sentence.words(first, last))
                     if key:
@@ -466,23 +546,61 @@ class Reader:
         current = None
         current_reading = None
         for index, sentence in enumerate(self.sentences):
+            if sentence.heading:
+                continue
             mentions = self.operation_mentions(sentence, current_reading)
             new = [m for m in mentions if m["new"]]
             if not new:
-                if current is not None and (mentions or index == current["sentence"] + 1):
+                if current is not None and (
+                    mentions or self.continues(current, sentence, index, len(operations))
+                ):
                     self.add_details(current, sentence, 0, len(sentence.text))
+                    current["last"] = index
                 continue
             bounds = segment_bounds(sentence.text, [m["start"] for m in new])
             for mention, (start, end) in zip(new, bounds, strict=True):
                 current = self.new_operation(sentence, mention, start, end, current_reading)
-                current["sentence"] = index
+                current["sentence"] = current["last"] = index
                 operations.append(current)
                 if current["reading"] is not None:
                     current_reading = current["reading"]
         return [self.finish(operation) for operation in operations]
 
+    def continues(self, operation, sentence, index, reported):
+        """Whether a sentence that names no operation tells more of `operation`:
+        the sentence after its first, one of the same paragraph as its last, or,
+        in a text that reports only this one, any sentence that gives no date of
+        its own (a date would be of another time)."""
+        if index == operation["sentence"] + 1:
+            return True
+        if sentence.paragraph == self.sentences[operation["last"]].paragraph:
+            return True
+        return reported == 1 and not when.read_date(
+            sentence.text, published=self.published, zone_name="UTC"
+        )
+
     def operation_mentions(self, sentence, anchor):
-        """Kind words in the sentence, each marked new (a first mention) or not."""
+        """Kind words in the sentence, each marked new (a first mention) or not;
+        failing those, verbs that report an operation ("a drone struck")."""
+        mentions = self.kind_mentions(sentence, anchor)
+        if not mentions:
+            mentions = self.verb_mentions(sentence, anchor)
+        if anchor is None and mentions and not any(m["new"] for m in mentions):
+            # The first operation of a text may be introduced as "the strike".
+            mentions[0]["new"] = True
+        return mentions
+
+    def verb_mentions(self, sentence, anchor):
+        found = VERB_PATTERN.search(sentence.text)
+        if found is None:
+            return []
+        kind = modified_kind(VERB_KINDS[found.group(0).lower()], sentence.text, found.start())
+        is_new = anchor is None or (
+            when.read_date(sentence.text, published=self.published, zone_name="UTC") is not None
+        )
+        return [{"start": found.start(), "kind": kind, "new": is_new, "words": found.group(0)}]
+
+    def kind_mentions(self, sentence, anchor):
         mentions = []
         for found in KIND_PATTERN.finditer(sentence.text):
             after = sentence.text[found.end() : found.end() + 2]
@@ -492,10 +610,7 @@ class Reader:
                 r"[\w'-]+", sentence.text[max(0, found.start() - 60) : found.start()]
             )
             lowered = [w.lower() for w in words_before][-5:]
-            kind = KINDS[found.group(0).lower()]
-            for modifier, modified in words.KIND_MODIFIERS:
-                if modifier in lowered[-2:]:
-                    kind = modified
+            kind = modified_kind(KINDS[found.group(0).lower()], sentence.text, found.start())
             determiner = next(
                 (
                     w
@@ -520,10 +635,9 @@ class Reader:
             is_new = determiner in words.NEW_OPERATION_WORDS or (
                 determiner in words.SAME_OPERATION_WORDS and own_date is not None
             )
+            if anchor is not None and CONFIRMING_BEFORE.search(sentence.text, 0, start):
+                is_new = False  # "confirmed a strike": the one being told
             mentions.append({"start": start, "kind": kind, "new": is_new, "words": found.group(0)})
-        if anchor is None and mentions and not any(m["new"] for m in mentions):
-            # The first operation of a text may be introduced as "the strike".
-            mentions[0]["new"] = True
         return mentions
 
     def new_operation(self, sentence, mention, start, end, anchor):
@@ -548,6 +662,10 @@ class Reader:
             # A report about Syria that recalls an earlier raid means one in Syria's time zone.
             operation["country"] = self.country
         segment = sentence.text[start:end]
+        if operation["kind"] == OperationKind.OTHER:
+            deed = DEED_PATTERN.search(segment)
+            if deed:
+                operation["kind"] = DEED_KINDS[deed.group(0).lower()]
         operation["reading"] = when.read_date(
             segment,
             published=self.published,
@@ -604,7 +722,9 @@ class Reader:
                 operation["country"] = code
                 break
         region = re.search(
-            r"\b(?:in|across)\s+((?:the\s+)?(?:[\w-]+\s+){0,2}?[A-Z][\w-]+)", segment
+            r"\b(?:in|across)\s+((?:the\s+)?(?:[\w-]+\s+){0,2}?[A-Z][\w-]+"
+            rf"(?:\s+(?:{VAGUE_PLACE_NOUNS}))?)",
+            segment,
         )
         if region and not operation["place"]:
             region_words = {word.lower() for word in region.group(1).split()}
@@ -668,10 +788,18 @@ class Reader:
         for unnamed in UNNAMED_TARGET.finditer(sentence.text, start, end):
             found.append((unnamed.start(), unnamed.end(), "unnamed"))
         found.sort(key=lambda item: item[0])
+        # "The command named them as X and Y": the people a count before was about.
+        self.read_unnamed_fate(operation, sentence, start, end)
+        named_as = NAMING_PATTERN.search(sentence.text, start, end) and operation.get("befell")
         for first, last, hit in found:
             if re.search(r"\([\"“']?$", sentence.text[max(0, first - 2) : first]):
                 continue  # a name in brackets after another: "al-Kurdi (“Salim”)"
             outcome, outcome_words = outcome_near(sentence.text, first, last, start, end)
+            # Who says what befell them: whoever this sentence quotes, or, for the
+            # people a count is about, whoever gave the count.
+            attribution = sentence.attribution
+            if outcome is None and named_as:
+                outcome, attribution = operation["befell"]
             if hit is None and outcome is None:
                 continue  # an unknown capitalised phrase that nothing happens to
             written = sentence.text[first:last]
@@ -680,6 +808,7 @@ class Reader:
             target = {
                 "text": written,
                 "sentence": sentence,
+                "attribution": attribution,
                 "outcome": outcome or Outcome.UNKNOWN,
                 "role": role_near(sentence.text, first, last),
                 "candidates": [],
@@ -695,22 +824,49 @@ class Reader:
                 target["candidates"] = self.scored(hit.matches, written)
             operation["targets"].append(target)
 
+    def read_unnamed_fate(self, operation, sentence, start, end):
+        """Remember what befell someone not yet named ("killed an ISIS official"),
+        for the sentence that names them."""
+        for found in UNNAMED_FATE.finditer(sentence.text, start, end):
+            outcome = OUTCOMES[found.group("outcome").lower()]
+            if outcome not in INTRANSITIVE:
+                operation["befell"] = (outcome, sentence.attribution)
+
     def read_counts(self, operation, sentence, start, end):
-        segment = sentence.text[start:end]
+        # "No indication that any civilians were killed" counts as "no civilians…";
+        # the words keep their length, so that positions stay those of the text.
+        segment = NO_ANY.sub(lambda any_: "no".ljust(len(any_.group())), sentence.text[start:end])
         seen = set()
-        for pattern in (COUNT_THEN_VERB, VERB_THEN_COUNT):
+        for pattern in (COUNT_THEN_VERB, VERB_THEN_COUNT, PART_OF_COUNT):
             for found in pattern.finditer(segment):
                 if any(found.start() < e and s < found.end() for s, e in seen):
                     continue
                 seen.add((found.start(), found.end()))
                 self.add_count(operation, sentence, segment, found)
+        for found in NO_CASUALTIES.finditer(segment):
+            side = words.NO_CASUALTIES[" ".join(found.group(0).lower().split())]
+            for effect in ("killed", "wounded"):
+                operation["claims"].append(
+                    ClaimProposal(
+                        sentence=sentence.text,
+                        point=Claim.Point.CASUALTIES,
+                        attribution=sentence.attribution,
+                        category=words.CASUALTY_CATEGORIES[side, effect],
+                        count_low=0,
+                        count_high=0,
+                    )
+                )
 
     def add_count(self, operation, sentence, segment, found):
-        side = words.COUNT_NOUNS[found.group("noun").lower()]
+        noun = found.group("noun").lower()
+        side = words.COUNT_NOUNS[noun]
         low, high = normalise_count(found.group("low"))
-        if found.group("high"):
+        if (low, high) == (1, 1) and noun.removesuffix("s") in words.UNNAMED_TARGET_NOUNS:
+            return  # "one of his associates" is a target, not a count
+        groups = found.groupdict()
+        if groups.get("high"):
             high = int(found.group("high").replace(",", ""))
-        bound = (found.group("bound") or "").lower()
+        bound = (groups.get("bound") or "").lower()
         if bound in words.AT_LEAST_WORDS:
             high = None
             if bound in ("more than", "over"):
@@ -718,8 +874,11 @@ class Reader:
         elif bound in words.AT_MOST_WORDS:
             high = low - (1 if bound in ("fewer than", "less than") else 0)
             low = 0
-        note = COUNT_NOTE.match(segment, found.end())
-        for verb in (found.group("verb"), found.group("verb2")):
+        note = groups.get("inner_note") or ""
+        if not note:
+            after = COUNT_NOTE.match(segment, found.end())
+            note = after.group("note") if after else ""
+        for verb in (groups.get("verb"), groups.get("verb2")):
             if not verb:
                 continue
             effect = (
@@ -735,6 +894,7 @@ class Reader:
             category = words.CASUALTY_CATEGORIES.get((side, effect))
             if category is None:
                 continue
+            operation["befell"] = (COUNTED_OUTCOMES[effect], sentence.attribution)
             operation["claims"].append(
                 ClaimProposal(
                     sentence=sentence.text,
@@ -743,7 +903,7 @@ class Reader:
                     category=category,
                     count_low=low,
                     count_high=high,
-                    count_note=note.group("note").strip() if note else "",
+                    count_note=note.strip(),
                 )
             )
 
@@ -783,7 +943,7 @@ class Reader:
                     ClaimProposal(
                         sentence=target["sentence"].text,
                         point=Claim.Point.OUTCOME,
-                        attribution=target["sentence"].attribution,
+                        attribution=target["attribution"],
                         target=key,
                         outcome=target["outcome"],
                     )
@@ -936,6 +1096,16 @@ def longest_first(hits):
     return chosen
 
 
+def modified_kind(kind, text, position):
+    """The kind the four words before `position` make it: a "strike" by drones is a
+    drone strike."""
+    before = [w.lower() for w in re.findall(r"[\w'-]+", text[max(0, position - 60) : position])]
+    for modifier, changed, modified in words.KIND_MODIFIERS:
+        if kind == changed and modifier in before[-4:]:
+            return modified
+    return kind
+
+
 def segment_bounds(text, starts):
     """(start, end) of each part of a sentence about a separate operation."""
     bounds = []
@@ -987,6 +1157,8 @@ def unknown_names(sentence, start, end, taken):
 
     for token in tokens:
         lower = token.lower
+        if run and sentence.text[run[-1].end : token.start].strip(" '’‘ʿʾ`"):
+            close()  # punctuation between two words ends a name: "al-Shishani (أبو…"
         if (
             token.capitalised
             and lower not in words.NOT_NAMES
@@ -1006,6 +1178,8 @@ def outcome_near(text, first, last, start, end):
     """The outcome the words around a name give it: "X was killed", "killed X"."""
     after = text[last:end]
     following = OUTCOME_PATTERN.search(after)
+    if following and PASSIVE_AFTER_COMMA.fullmatch(after, 0, following.start()):
+        return OUTCOMES[following.group(0).lower()], following.group(0).lower()
     if following and following.start() < 60:
         between = after[: following.start()].lower().split()
         phrase = following.group(0).lower()

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from operations.dates import DatePrecision, period_end, truncate, zone
 
+from .words import SAYING_VERBS
+
 MINUTE = DatePrecision.MINUTE.value
 HOUR = DatePrecision.HOUR.value
 DAY = DatePrecision.DAY.value
@@ -129,6 +131,11 @@ NOT_WHEN = pattern(
     r"|(?:\d|day)\s*(?:[-–]|\band|\bto|\bor))\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "The ministry said on Sunday that…": when the words were said, which is not
+# when the event happened (a statement's date is not the event's date).
+SAID_ON = pattern(
+    r"\b(?i:" + "|".join(SAYING_VERBS) + r")\s+(?:(?i:late|early|earlier|later)\s+)?$"
+)
 # "On Wednesday or Thursday" gives neither day.
 OR_ANOTHER = pattern(r"\s+or\s+\S", re.IGNORECASE)
 
@@ -145,8 +152,11 @@ def words_before(sentence, match):
 def matches(regex, sentence):
     """Matches of `regex` that are not preceded by a word that bounds a span."""
     for match in regex.finditer(sentence):
-        if not NOT_WHEN.search(words_before(sentence, match)) and not OR_ANOTHER.match(
-            sentence, match.end()
+        before = words_before(sentence, match)
+        if (
+            not NOT_WHEN.search(before)
+            and not SAID_ON.search(before)
+            and not OR_ANOTHER.match(sentence, match.end())
         ):
             yield match
 

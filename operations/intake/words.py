@@ -30,16 +30,62 @@ OPERATION_KINDS = [
     ("capture raid", OperationKind.CAPTURE),
     ("capture", OperationKind.CAPTURE),
     ("arrest operation", OperationKind.CAPTURE),
+    ("airdrop operation", OperationKind.HELICOPTER_RAID),
+    ("air-drop operation", OperationKind.HELICOPTER_RAID),
+    ("airborne operation", OperationKind.HELICOPTER_RAID),
+    ("air assault", OperationKind.HELICOPTER_RAID),
     ("security operation", OperationKind.OTHER),
     ("military operation", OperationKind.OTHER),
     ("strike", OperationKind.AIRSTRIKE),
     ("raid", OperationKind.GROUND_RAID),
+    ("operation", OperationKind.OTHER),
 ]
 
+# Verbs that report an operation without naming it: "a drone struck a car",
+# "forces raided a house". A new operation when the sentence gives its own date
+# or none was reported before; otherwise more about the one being told. One
+# operation a sentence: "forces raided a house and captured two men" is one raid.
+OPERATION_VERBS = [
+    ("drone struck", OperationKind.DRONE_STRIKE),
+    ("drones struck", OperationKind.DRONE_STRIKE),
+    ("drone hit", OperationKind.DRONE_STRIKE),
+    ("drone targeted", OperationKind.DRONE_STRIKE),
+    ("aircraft struck", OperationKind.AIRSTRIKE),
+    ("aircraft bombed", OperationKind.AIRSTRIKE),
+    ("warplanes struck", OperationKind.AIRSTRIKE),
+    ("warplanes bombed", OperationKind.AIRSTRIKE),
+    ("jets struck", OperationKind.AIRSTRIKE),
+    ("raided", OperationKind.GROUND_RAID),
+    ("stormed", OperationKind.GROUND_RAID),
+    ("forces captured", OperationKind.CAPTURE),
+    ("forces arrested", OperationKind.CAPTURE),
+    ("forces detained", OperationKind.CAPTURE),
+    ("troops captured", OperationKind.CAPTURE),
+]
+
+# An operation of no telling kind ("a separate operation") whose words say what
+# was done takes that kind: "arrested three suspects" makes it a capture.
+KIND_FROM_DEEDS = [
+    ("arrested", OperationKind.CAPTURE),
+    ("captured", OperationKind.CAPTURE),
+    ("detained", OperationKind.CAPTURE),
+    ("the arrest of", OperationKind.CAPTURE),
+]
+
+# A kind word after one of these verbs is a statement about the operation being
+# told, not another one: "the US military confirmed a strike in Raqqa".
+CONFIRMING_VERBS = ["confirmed", "acknowledged", "denied", "admitted", "disputed", "verified"]
+
 # Words before a kind word that change it: a "strike" by a drone is a drone strike.
+# (word, kind it changes, kind it makes), looked for among the four words before
+# the kind word: "coalition helicopters carried out a raid" is a helicopter raid.
 KIND_MODIFIERS = [
-    ("drone", OperationKind.DRONE_STRIKE),
-    ("helicopter", OperationKind.HELICOPTER_RAID),
+    ("drone", OperationKind.AIRSTRIKE, OperationKind.DRONE_STRIKE),
+    ("drones", OperationKind.AIRSTRIKE, OperationKind.DRONE_STRIKE),
+    ("helicopter", OperationKind.GROUND_RAID, OperationKind.HELICOPTER_RAID),
+    ("helicopters", OperationKind.GROUND_RAID, OperationKind.HELICOPTER_RAID),
+    ("helicopter", OperationKind.OTHER, OperationKind.HELICOPTER_RAID),
+    ("helicopters", OperationKind.OTHER, OperationKind.HELICOPTER_RAID),
 ]
 
 # A kind word after one of these words introduces an operation not yet mentioned.
@@ -96,8 +142,32 @@ OUTCOME_WORDS = [
     ("arrested", Outcome.CAPTURED),
     ("arresting", Outcome.CAPTURED),
     ("seized", Outcome.CAPTURED),
+    ("the arrest of", Outcome.CAPTURED),
     ("taken into custody", Outcome.CAPTURED),
 ]
+
+# Words by which a sentence names the people a count before it was about: "killed
+# two senior figures. The command named them as X and Y" (X and Y were killed).
+NAMING_PHRASES = [
+    "named them as",
+    "named them",
+    "identified them as",
+    "identified them",
+    "named the dead as",
+    "identified the dead as",
+    "named him as",
+    "identified him as",
+    "named the man as",
+    "identified the man as",
+    "named the men as",
+    "identified the men as",
+    "identified as",
+    "named as",
+]
+
+# Nouns for one person an outcome befalls before the text names them: "killed an
+# ISIS official. The official named the man as X" (X was killed).
+ONE_PERSON_NOUNS = ["man", "militant", "fighter", "suspect", "target"]
 
 # Unnamed targets: one person described, not named ("one of his associates").
 UNNAMED_TARGET_NOUNS = [
@@ -282,13 +352,25 @@ COUNT_NOUNS = {
     "people": "people",
     "persons": "people",
     "others": "people",
+    "aides": "people",
+    "associates": "people",
+    "companions": "people",
+    "bodyguards": "people",
+    "guards": "people",
     "individuals": "people",
+    "man": "people",
+    "men": "people",
     "fighter": "combatants",
     "fighters": "combatants",
     "militant": "combatants",
     "militants": "combatants",
     "jihadist": "combatants",
     "jihadists": "combatants",
+    "terrorist": "combatants",
+    "terrorists": "combatants",
+    "insurgents": "combatants",
+    "gunmen": "combatants",
+    "extremists": "combatants",
     "members": "combatants",
     "operatives": "combatants",
     "leaders": "combatants",
@@ -296,6 +378,10 @@ COUNT_NOUNS = {
     "commanders": "combatants",
     "officials": "combatants",
     "suspects": "combatants",
+    "officer": "own_forces",
+    "officers": "own_forces",
+    "policeman": "own_forces",
+    "policemen": "own_forces",
     "soldier": "own_forces",
     "soldiers": "own_forces",
     "troops": "own_forces",
@@ -336,6 +422,30 @@ CASUALTY_CATEGORIES = {
     ("own_forces", "wounded"): Claim.Category.OWN_FORCES_WOUNDED,
 }
 
+# Openings that make "any" a zero: "there is no indication that any civilians
+# were killed or wounded" is civilians killed 0–0 and wounded 0–0.
+NO_ANY_OPENINGS = [
+    "no indication of",
+    "no reports of",
+    "no evidence of",
+    "no indication that any",
+    "no indication any",
+    "no reports that any",
+    "no evidence that any",
+    "no sign that any",
+    "not aware of any",
+]
+
+# Casualties not broken down into killed and wounded: only "none" can be read,
+# as none killed and none wounded of the side.
+NO_CASUALTIES = {
+    "no civilian casualties": "civilians",
+    "no civilian deaths or injuries": "civilians",
+    "no casualties among civilians": "civilians",
+    "no civilians were harmed": "civilians",
+    "no civilians were hurt": "civilians",
+}
+
 # "Among them four children": a part of a count, kept as its note.
 COUNT_NOTE_STARTS = ["among them", "including", "among whom", "of whom", "of them"]
 
@@ -345,6 +455,8 @@ COUNT_NOTE_STARTS = ["among them", "including", "among whom", "of whom", "of the
 SAYING_VERBS = [
     "said",
     "says",
+    "announces",
+    "declared",
     "told",
     "stated",
     "reported",
@@ -397,6 +509,9 @@ NEAR_WORDS = [
     "south of",
 ]
 
+# Lower-case words that end a vague place the text names: "the Syrian desert".
+VAGUE_PLACE_NOUNS = ["desert", "border", "countryside", "steppe", "mountains", "border area"]
+
 # "Northern Syria", "north-west Syria": a region of the country, never a point.
 REGION_WORDS = [
     "north-west",
@@ -425,6 +540,10 @@ REGION_WORDS = [
     "east",
     "west",
 ]
+
+# Lower-case words that end a place's name as reports write it: "Kirkuk province"
+# is the governorate, "Kirkuk" the town.
+PLACE_KIND_WORDS = {"province", "governorate"}
 
 # The location precision a place of each kind gives when the text says "in X".
 PRECISION_OF_PLACE_KIND = {
@@ -537,6 +656,17 @@ NOT_PERSON_WORDS = {
     "airport",
     "base",
     "university",
+    "cell",
+    "media",
+    "centre",
+    "center",
+    "office",
+    "court",
+    "directorate",
+    "committee",
+    "authority",
+    "authorities",
+    "observatory",
     "hospital",
     "street",
 }
