@@ -106,6 +106,19 @@ def time_error(occurred_at, zone_name, precision):
     return None
 
 
+def lean_history(*, unindexed, **options):
+    """A model's history, without the indexes of `unindexed` fields.
+
+    History is searched by record id and by the key of the record a row belongs
+    to (an operation's claims, a person's aliases); an index on anything else
+    would only slow every write, bulk imports above all.
+    """
+    return HistoricalRecords(no_db_index=list(unindexed), **options)
+
+
+PUBLISHABLE_UNINDEXED = ("status", "updated_at")
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
     PUBLISHED = "published", _("published")
@@ -474,7 +487,7 @@ class Source(Publishable):
     accessed_on = models.DateField(
         null=True, blank=True, help_text=_("When the analyst read the document.")
     )
-    history = HistoricalRecords()
+    history = lean_history(unindexed=[*PUBLISHABLE_UNINDEXED, "publisher"])
 
     objects = PublishableQuerySet.as_manager()
 
@@ -950,7 +963,17 @@ class Operation(Publishable):
             "and targets moved there, and it is hidden everywhere but the admin."
         ),
     )
-    history = HistoricalRecords()
+    history = lean_history(
+        unindexed=[
+            *PUBLISHABLE_UNINDEXED,
+            "kind",
+            "occurred_at",
+            "deleted_at",
+            "occurred_on",
+            "place",
+            "merged_into",
+        ]
+    )
 
     objects = OperationQuerySet.as_manager()
 
@@ -1091,7 +1114,7 @@ class OperationForce(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="operation_forces"
     )
     role = models.CharField(max_length=8, choices=Role.choices, default=Role.LEAD)
-    history = HistoricalRecords()
+    history = lean_history(unindexed=["organisation"])
 
     class Meta:
         ordering = ["operation", "role", "organisation__name"]
@@ -1178,7 +1201,7 @@ class Target(models.Model):
     )
     role = models.CharField(max_length=200, blank=True, help_text=_("The role they held then."))
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.UNKNOWN)
-    history = HistoricalRecords()
+    history = lean_history(unindexed=["person", "organisation"])
 
     class Meta:
         ordering = ["operation", "id"]
@@ -1321,7 +1344,9 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[claimed_forces])
+    history = lean_history(
+        unindexed=["source", "target", "place", "supersedes"], m2m_fields=[claimed_forces]
+    )
 
     # The field each point needs; the others must stay empty.
     POINT_FIELDS = {
