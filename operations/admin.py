@@ -35,6 +35,7 @@ from .normalise import normalise_url
 from .services import (
     INLINE_MODELS,
     MergeError,
+    mark_changed,
     merge_operations,
     revert_inlines,
     save_as,
@@ -137,6 +138,11 @@ class VersionedAdmin:
             declared = dict.fromkeys(f for f in readonly if f in self.form.declared_fields)
             kwargs["form"] = type(self.form.__name__, (VersionedForm, self.form), declared)
         return super().get_form(request, obj, **kwargs)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A revert is a save: its version is checked, and the row locked, in one transaction.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -913,11 +919,18 @@ class OperationPartAdmin(VersionedAdmin, SimpleHistoryAdmin):
         if reviewer_only(request, obj.operation):
             raise PermissionDenied("The operation is published: a reviewer's to change.")
         super().save_model(request, obj, form, change)
+        mark_changed(obj.operation_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        mark_changed(obj.operation_id)
 
     def delete_queryset(self, request, queryset):
         if any(reviewer_only(request, obj.operation) for obj in queryset):
             raise PermissionDenied("Some of these belong to a published operation.")
+        operations = {obj.operation_id for obj in queryset}
         super().delete_queryset(request, queryset)
+        mark_changed(*operations)
 
 
 @admin.register(models.Claim)

@@ -94,7 +94,8 @@ def keep(upload):
 def remove_expired():
     """Remove the files of previews too old to be confirmed: abandoned imports."""
     oldest = time.time() - CONFIRM_MAX_AGE
-    for path in import_dir().glob(f"{KEPT_PREFIX}*"):
+    # Only files waiting for a confirmation: one being imported is renamed *.confirming.
+    for path in import_dir().glob(f"{KEPT_PREFIX}*.csv"):
         # Another request may remove the same file meanwhile.
         with contextlib.suppress(FileNotFoundError):
             if path.stat().st_mtime < oldest:
@@ -215,7 +216,7 @@ def confirm(model_admin, request):
     try:
         result = run_import(path, user=request.user, dry_run=False, **options)
     finally:
-        path.unlink()
+        path.unlink(missing_ok=True)
     if result.errors:
         messages.error(
             request,

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .models import (
     Claim,
+    Operation,
     OperationForce,
     OperationLink,
     OperationMerge,
@@ -36,6 +37,13 @@ INLINE_MODELS = {
     "place": [(PlaceName, "place_id")],
     "source": [],
 }
+
+
+def mark_changed(*operation_ids):
+    """A claim or target changed on its own: its operation reads differently, so its
+    version moves (a page opened before must not save over it) and `updated_after`
+    finds it."""
+    Operation.objects.filter(pk__in=operation_ids).update(updated_at=timezone.now())
 
 
 def save_as(record, user):

@@ -14,7 +14,7 @@ from operations.versions import stored_version
 from .admin_forms import operation_form
 from .api_client import api_client
 from .conftest import make_user
-from .factories import OperationFactory, PersonFactory, SourceFactory
+from .factories import CasualtyClaimFactory, OperationFactory, PersonFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +244,51 @@ def test_two_writes_of_the_same_version_at_the_same_moment_cannot_both_pass(
 
     assert sorted(answers) == [200, 412]
     assert raid.history.count() == 2
+
+
+def test_a_claim_deleted_on_its_own_page_refuses_the_stale_operation_page(analyst, second_analyst):
+    raid = OperationFactory(status=DRAFT)
+    claim = CasualtyClaimFactory(operation=raid)
+    stale = operation_form(raid, title="Renamed")
+
+    deleted = logged_in(second_analyst).post(
+        f"/admin/operations/claim/{claim.pk}/delete/", {"post": "yes"}
+    )
+    assert deleted.status_code == 302
+    refused = logged_in(analyst).post(change_url(raid), stale)
+
+    assert refused.status_code == 200
+    (error,) = refused.context["adminform"].form.non_field_errors()
+    assert error.startswith("This operation or one of its rows was changed since you opened it")
+    assert not models.Claim.objects.filter(pk=claim.pk).exists()
+
+
+def posted_back(form):
+    """The data a browser sends back for an unchanged admin form."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if hasattr(field.widget, "widgets"):  # split date and time
+            for index, part in enumerate(field.widget.decompress(value)):
+                data[f"{name}_{index}"] = "" if part is None else part
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reverting_a_claim_on_its_own_page_checks_its_version_in_one_transaction(
+    reviewer_client,
+):
+    claim = CasualtyClaimFactory(operation=OperationFactory(status=DRAFT), count_high=3)
+    first = claim.history.earliest()
+    claim.count_high = 5
+    claim.save()
+    url = f"/admin/operations/claim/{claim.pk}/history/{first.history_id}/"
+
+    page = reviewer_client.get(url)
+    reverted = reviewer_client.post(url, posted_back(page.context["adminform"].form))
+
+    assert reverted.status_code == 302
+    claim.refresh_from_db()
+    assert claim.count_high == 3

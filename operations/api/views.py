@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from .. import filters, models
 from ..groups import sees_drafts, visible
+from ..services import mark_changed
 from ..versions import is_versioned, stored_version, version_of
 from . import exports, serializers, writers
 from .pagination import KeysetPagination, total_order
@@ -393,4 +394,4 @@ class ClaimViewSet(RecordViewSet):
     def perform_destroy(self, claim):
         check_status(self.request.user, models.Operation, None, claim.operation)
         super().perform_destroy(claim)
-        writers.mark_changed(claim.operation_id)
+        mark_changed(claim.operation_id)

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models as django_models
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +22,7 @@ from rest_framework.settings import api_settings
 from .. import models
 from ..filters import MAX_ID
 from ..groups import can_publish, visible
+from ..services import mark_changed
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -383,11 +383,6 @@ class ClaimWriteSerializer(ClaimFieldsSerializer):
         save_claim(instance, forces)
         mark_changed(instance.operation_id)
         return instance
-
-
-def mark_changed(*operation_ids):
-    """A claim changed: its operation reads differently, so `updated_after` must find it."""
-    models.Operation.objects.filter(pk__in=operation_ids).update(updated_at=timezone.now())
 
 
 class OperationWriteSerializer(RecordWriteSerializer):
