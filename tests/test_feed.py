@@ -122,3 +122,14 @@ def test_the_timeline_links_to_the_feed_of_its_query(client):
         'title="Atom feed of this query" href="/feed/?kind=ground_raid">'
     ) in html
     assert '<a href="/feed/?kind=ground_raid" type="application/atom+xml">Atom feed</a>' in html
+
+
+def test_characters_xml_cannot_carry_are_left_out_not_a_crash(client):
+    OperationFactory(title="Raid\x0b near\x00 Atmeh", summary="Two\x1b killed")
+
+    feed = read_feed(client, q="Raid\x0b")
+
+    assert feed.findtext(f"{ATOM}title") == "OpsDB: operations against ISIS (q Raid)"
+    (entry,) = entries(feed)
+    assert entry["title"] == "Raid near Atmeh"
+    assert "Two killed" in entry["summary"]

@@ -6,10 +6,12 @@ the date of the operation): an old operation recorded today is news to the
 subscriber. Readers see published operations only, as on the timeline.
 """
 
+import re
 from typing import NamedTuple
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
@@ -17,6 +19,12 @@ from ..filters import OperationFilterSet
 from .timeline import filter_params, filtered_operations, query_string
 
 ENTRIES = 50
+# Characters XML 1.0 cannot carry: a query or a record holding one must not break the feed.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text):
+    return NOT_XML.sub("", text)
 
 
 class UnreadableFilter(Exception):
@@ -35,7 +43,6 @@ class Query(NamedTuple):
 
 class OperationsFeed(Feed):
     feed_type = Atom1Feed
-    description_template = "operations/feed_entry.html"
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -59,7 +66,7 @@ class OperationsFeed(Feed):
             f"{name} {', '.join(values)}" for name, values in query.filters.lists() if any(values)
         )
         title = "OpsDB: operations against ISIS"
-        return f"{title} ({described})" if described else title
+        return xml_text(f"{title} ({described})" if described else title)
 
     def link(self, query):
         return query.url("timeline")
@@ -77,7 +84,10 @@ class OperationsFeed(Feed):
         return query.filterset.qs.select_related("place").order_by("-updated_at", "-id")[:ENTRIES]
 
     def item_title(self, operation):
-        return operation.title
+        return xml_text(operation.title)
+
+    def item_description(self, operation):
+        return xml_text(render_to_string("operations/feed_entry.html", {"obj": operation}))
 
     def item_link(self, operation):
         return operation.get_absolute_url()
