@@ -274,5 +274,8 @@ def preview_lines(result):
         ],
         "matched": len(result.matched),
         "matches_not_shown": max(len(result.matched) - SHOWN_LINES, 0),
-        "new_records": result.new_records.items(),
+        # Operations are counted above.
+        "new_records": [
+            (kind, count) for kind, count in result.new_records.items() if kind != "operations"
+        ],
     }

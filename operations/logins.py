@@ -5,6 +5,7 @@ login form answers a page. Both say when to try again (Retry-After).
 """
 
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from django.contrib import admin
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -25,6 +26,7 @@ def locked_out(request, original_response=None, credentials=None):
         )
     else:
         context = {
+            **admin.site.each_context(request),
             "failure_limit": get_failure_limit(request, credentials),
             "username": get_client_username(request, credentials) or "",
             "minutes": minutes,

@@ -128,8 +128,8 @@ def test_the_preview_of_a_good_file_counts_its_rows_and_writes_nothing(analyst_c
     preview = upload(analyst_client, SAMPLE.read_bytes())
     assert preview.status_code == 200
     text = preview.content.decode()
-    assert f"{SAMPLE_ROWS} rows would be created as draft operations." in text
-    assert "0 rows match operations already recorded" in text
+    assert f"{SAMPLE_ROWS} draft operations would be created." in text
+    assert "0 operations of the file match operations already recorded" in text
     new_records = dict(preview.context["preview"]["new_records"])
     assert new_records["places"] > 0
     assert f"<li>Places: {new_records['places']}</li>" in text
@@ -167,8 +167,8 @@ def test_rows_matching_recorded_operations_are_listed_with_links(analyst_client)
     new_event = {**sample_rows()[1][0], "id": "900199"}
     preview = upload(analyst_client, csv_bytes([*sample_rows()[1], new_event]))
     text = preview.content.decode()
-    assert "1 row would be created as draft operation." in text
-    assert f"{SAMPLE_ROWS} rows match operations already recorded" in text
+    assert "1 draft operation would be created." in text
+    assert f"{SAMPLE_ROWS} operations of the file match operations already recorded" in text
     mosul = Operation.objects.get(title__endswith="(UCDP GED 900101)")
     link = reverse("admin:operations_operation_change", args=[mosul.pk])
     assert f'<a href="{link}">operation #{mosul.pk}: {mosul.title}</a>' in text
@@ -178,7 +178,7 @@ def test_rows_matching_recorded_operations_are_listed_with_links(analyst_client)
 def test_allowing_duplicates_previews_matching_rows_as_new(analyst_client):
     call_command("import_operations", str(SAMPLE), "--format", "ucdp-ged", stdout=io.StringIO())
     preview = upload(analyst_client, SAMPLE.read_bytes(), allow_duplicates=True)
-    assert f"{SAMPLE_ROWS} rows would be created" in preview.content.decode()
+    assert f"{SAMPLE_ROWS} draft operations would be created" in preview.content.decode()
     assert preview.context["preview"]["matched"] == 0
 
 
@@ -238,7 +238,6 @@ def test_confirming_creates_drafts_with_the_user_in_their_history(
     assert mosul.history.get().history_user == analyst
     assert mosul.claims.first().history.get().history_user == analyst
     assert new_records == {
-        "operations": SAMPLE_ROWS,
         "places": Place.objects.count(),
         "organisations": Organisation.objects.count(),
         "sources": Source.objects.count(),
@@ -250,7 +249,7 @@ def test_importing_the_same_file_twice_creates_nothing_the_second_time(analyst_c
     confirm(analyst_client, token_of(upload(analyst_client, SAMPLE.read_bytes())))
     again = upload(analyst_client, SAMPLE.read_bytes())
     text = again.content.decode()
-    assert f"{SAMPLE_ROWS} rows match operations already recorded" in text
+    assert f"{SAMPLE_ROWS} operations of the file match operations already recorded" in text
     assert "Nothing to import" in text
     assert again.context["confirm_form"] is None
     assert Operation.objects.count() == SAMPLE_ROWS

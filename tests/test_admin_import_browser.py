@@ -33,8 +33,8 @@ def test_an_analyst_previews_and_imports_a_file_and_sees_the_drafts(
     page.select_option("#id_format", "ucdp-ged")
     page.click("input[value=Preview]")
 
-    assert page.inner_text("#rows-to-create") == "11 rows would be created as draft operations."
-    assert "0 rows match" in page.inner_text("#rows-matched")
+    assert page.inner_text("#rows-to-create") == "11 draft operations would be created."
+    assert "0 operations of the file match" in page.inner_text("#rows-matched")
     assert Operation.objects.count() == 0
 
     page.click("input[value='Confirm import']")

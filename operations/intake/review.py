@@ -78,6 +78,7 @@ class ArticleForm(AdminRows, forms.Form):
         help_text=_("The article or press release, as plain text."),
     )
     url = forms.URLField(
+        label=_("URL"),
         required=False,
         assume_scheme="https",
         max_length=Source._meta.get_field("url").max_length,
@@ -91,7 +92,7 @@ class ArticleForm(AdminRows, forms.Form):
         help_text=_("Matched to the organisations recorded, with their aliases."),
     )
     published = forms.DateField(
-        label=_("publication date"),
+        label=_("Publication date"),
         widget=AdminDateWidget,
         help_text=_('"On Thursday" or "last night" are read from it.'),
     )
