@@ -151,6 +151,10 @@ COLUMNS = [
     ("credibility", "A claim row: 1 (confirmed) to 6 (cannot be judged)"),
     ("supersedes", "A claim row: the number of the earlier claim it corrects"),
 ]
+
+# The operation's own columns, repeated on each of its rows.
+_NAMES = [name for name, _ in COLUMNS]
+OPERATION_COLUMNS = _NAMES[_NAMES.index("title") : _NAMES.index("summary") + 1]
 HEADER = [name for name, _ in COLUMNS]
 REQUIRED = ["operation", "row", "title", "kind", "occurred_at", "date_precision", "time_zone"]
 ROW_KINDS = ("operation", "force", "target", "claim")
@@ -630,6 +634,15 @@ class OpsdbImport:
         )
         targets, claims = {}, {}
         for row in rows:
+            for column in OPERATION_COLUMNS:
+                # A later row may leave the operation's columns empty, not contradict them.
+                if row is not first and row[column] and row[column] != first[column]:
+                    row.error(
+                        column,
+                        f"{row[column]!r} differs from row {first.number}, where this "
+                        f"operation begins ({first[column]!r}): an operation's columns are "
+                        "the same on each of its rows",
+                    )
             kind = row.choice("row", ROW_KINDS)
             if kind == "force":
                 organisation = row.organisation("force", required=True)

@@ -223,7 +223,9 @@ def test_a_bad_row_in_a_later_batch_undoes_the_batches_written_before(demo, monk
 
 def test_a_command_error_lists_every_bad_row(tmp_path, demo):
     rows = rows_of(export())
-    rows[0]["occurred_at"] = "6 October 2022"
+    for row in rows:
+        if row["operation"] == rows[0]["operation"]:
+            row["occurred_at"] = "6 October 2022"
     claim = next(number for number, row in enumerate(rows) if row["point"] == "outcome")
     rows[claim]["claim_target"] = "9"
     path = tmp_path / "operations.csv"
@@ -338,3 +340,34 @@ def test_the_command_counts_bad_rows_beyond_those_it_lists(tmp_path):
     with pytest.raises(CommandError, match=r"^\d+ or more row\(s\)"):
         call_command("import_operations", str(path), stdout=io.StringIO(), stderr=err)
     assert err.getvalue().rstrip().splitlines()[-1].startswith("… and ")
+
+
+def test_a_later_row_that_contradicts_its_operations_columns_is_an_error(demo):
+    rows = rows_of(export())
+    first, later = (
+        rows[0],
+        next(row for row in rows[1:] if row["operation"] == rows[0]["operation"]),
+    )
+    later_number = rows.index(later) + 1
+    later["place_latitude"] = "825"
+    empty_database()
+
+    result = import_text(as_text(rows))
+
+    assert not result.written
+    assert result.error_lines() == [
+        f"row {later_number}: column place_latitude: '825' differs from row 1, where this "
+        f"operation begins ({first['place_latitude']!r}): an operation's columns are the same "
+        "on each of its rows"
+    ]
+
+
+def test_a_later_row_may_leave_its_operations_columns_empty(demo):
+    rows = rows_of(export())
+    operation = rows[0]["operation"]
+    for row in rows[1:]:
+        if row["operation"] == operation:
+            row.update(title="", place="", place_latitude="", summary="")
+    empty_database()
+
+    assert import_text(as_text(rows)).written
