@@ -542,3 +542,24 @@ def test_a_count_belongs_to_its_own_clause():
         "police said. An officer was wounded in the exchange of fire."
     )
     assert counts(operation) == {("combatants_killed", 3, 3), ("own_forces_wounded", 1, 1)}
+
+
+def test_a_text_without_a_headline_is_titled_by_the_opening_of_its_first_sentence():
+    text = (
+        "A US drone struck a car near the town of Atmeh in Idlib province on Tuesday "
+        "afternoon, killing a senior member of the group who had been wanted for years "
+        "by the coalition, two military sources said. Three other people were killed."
+    )
+
+    title = propose(text).source.title
+
+    assert title == (
+        "A US drone struck a car near the town of Atmeh in Idlib province on Tuesday "
+        "afternoon, killing a senior member of the group who had been wanted for…"
+    )
+
+
+def test_a_short_first_line_is_the_headline_and_the_title():
+    text = "US strike kills ISIS official in Syria\n\nA US drone struck a car near Atmeh."
+
+    assert propose(text).source.title == "US strike kills ISIS official in Syria"

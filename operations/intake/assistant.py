@@ -51,6 +51,7 @@ from .proposals import (
 # Below this similarity a name is offered to the analyst, never taken as a match.
 SURE = 0.85
 TITLE_LENGTH = 300
+HEADLINE_LENGTH = 150
 SENTENCE_LENGTH = 1500
 # The longest name looked up, in words ("Abu Ibrahim al-Hashimi al-Qurashi" is 4).
 NAME_WORDS = 6
@@ -1254,12 +1255,17 @@ def title_for(proposal, force_adjective):
 
 
 def title_of(text):
-    """The first non-empty line, as an article's headline usually is."""
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        if line:
-            return line[:TITLE_LENGTH]
-    return ""
+    """The source's title: the first line, when it is short enough to be a headline;
+    else the opening of its first sentence, cut at a word (a pasted text may have no
+    headline, and its first paragraph is no title)."""
+    line = next((" ".join(line.split()) for line in text.splitlines() if line.strip()), "")
+    if len(line) <= HEADLINE_LENGTH:
+        return line
+    sentences = split_sentences(line)
+    first = sentences[0].text if sentences else line
+    if len(first) <= HEADLINE_LENGTH:
+        return first
+    return first[:HEADLINE_LENGTH].rsplit(" ", 1)[0] + "…"
 
 
 def matches(model, name, *, limit=5):
