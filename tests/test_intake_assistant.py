@@ -563,3 +563,15 @@ def test_a_short_first_line_is_the_headline_and_the_title():
     text = "US strike kills ISIS official in Syria\n\nA US drone struck a car near Atmeh."
 
     assert propose(text).source.title == "US strike kills ISIS official in Syria"
+
+
+def test_the_end_of_an_organisations_name_is_not_taken_for_a_person():
+    text = (
+        "A US drone struck a car near Atmeh on Tuesday, killing Abu Khalid al-Halabi. "
+        "Three other people were killed in the strike, according to the Syrian "
+        "Observatory for Human Rights."
+    )
+
+    (operation,) = propose(text).operations
+
+    assert [target.new_person for target in operation.targets] == ["Abu Khalid al-Halabi"]

@@ -1141,11 +1141,14 @@ def unknown_names(sentence, start, end, taken):
     tokens = [t for t in sentence.tokens if start <= t.start < end]
     spans = []
     run = []
+    # A run that goes on a capitalised phrase across "for" or "of" is the end of that
+    # phrase's name ("Syrian Observatory for Human Rights"), not a person of its own.
+    continues_phrase = False
 
     def close():
         while run and run[-1].lower in words.NAME_PARTICLES:
             run.pop()
-        if run:
+        if run and not continues_phrase:
             particle = run[0].lower in ("abu", "abou", "umm") or any(
                 t.lower.startswith(("al-", "el-")) or t.lower in ("bin", "ibn") for t in run
             )
@@ -1156,7 +1159,7 @@ def unknown_names(sentence, start, end, taken):
                     spans.append((first, last))
         run.clear()
 
-    for token in tokens:
+    for index, token in enumerate(tokens):
         lower = token.lower
         if run and sentence.text[run[-1].end : token.start].strip(" '’‘ʿʾ`"):
             close()  # punctuation between two words ends a name: "al-Shishani (أبو…"
@@ -1167,6 +1170,12 @@ def unknown_names(sentence, start, end, taken):
             or run
             and (lower in words.NAME_PARTICLES or lower.startswith(("al-", "el-")))
         ):
+            if not run:
+                continues_phrase = (
+                    index >= 2
+                    and tokens[index - 1].lower in ("for", "of")
+                    and tokens[index - 2].capitalised
+                )
             run.append(token)
         else:
             close()
