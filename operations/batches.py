@@ -40,11 +40,14 @@ from .models import (
     Source,
     Status,
     Target,
+    km_between,
 )
 
 # Rows read and checked before a batch is written: large enough that the queries of a
 # batch cost little per row, small enough that a batch's records stay a few megabytes.
 BATCH_ROWS = 2000
+# A place spelt another way is the recorded one if it lies this close (kilometres).
+SAME_PLACE_KM = 10
 
 # Errors and matches kept to show; beyond, only counted (a 100,000-row file with a wrong
 # column would otherwise keep 100,000 messages).
@@ -100,6 +103,11 @@ class Kept:
 
     def __getitem__(self, index):
         return self.items[index]
+
+
+def within(place, other, km):
+    distance = km_between(place, other)
+    return distance is not None and distance <= km
 
 
 @lru_cache(maxsize=65536)
@@ -401,6 +409,7 @@ class BatchWriter:
         found = self.named(
             Place, PlaceName, specs, lambda spec, record: spec.country == record.country
         )
+        found.update(self.nearby_spellings([spec for spec in specs if spec.key not in found]))
         missing = [spec for spec in specs if spec.key not in found]
         created = self.create(
             Place,
@@ -430,6 +439,30 @@ class BatchWriter:
                 for name, language in spec.aliases
             ],
         )
+        return found
+
+    def nearby_spellings(self, specs):
+        """Recorded places that a located spec spells another way: the same consonant
+        skeleton ("Jindayris" and the alias Jandairis of Jindires) in the same country,
+        within SAME_PLACE_KM. Skeletons are loose ("Raqqa" is "rk"), so the distance decides."""
+        located = [spec for spec in specs if None not in (spec.latitude, spec.longitude)]
+        keys = {padded(names.skeleton(spec.name)) for spec in located}
+        if not keys:
+            return {}
+        by_skeleton = defaultdict(list)
+        for place in Place.objects.filter(skeleton_key__in=keys):
+            by_skeleton[place.skeleton_key].append(place)
+        for alias in PlaceName.objects.filter(skeleton_key__in=keys).select_related("place"):
+            by_skeleton[alias.skeleton_key].append(alias.place)
+        found = {}
+        for spec in located:
+            close = [
+                place
+                for place in by_skeleton.get(padded(names.skeleton(spec.name)), [])
+                if place.country == spec.country and within(spec, place, SAME_PLACE_KM)
+            ]
+            if close:
+                found[spec.key] = preferred(close)
         return found
 
     def organisations(self, specs):

@@ -5,6 +5,7 @@ Operation and Target hold the analyst's best reading, claims hold who says what.
 """
 
 import datetime as dt
+import math
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -117,6 +118,26 @@ def lean_history(*, unindexed, **options):
 
 
 PUBLISHABLE_UNINDEXED = ("status", "updated_at")
+
+
+def km_between(place, other):
+    """Great-circle kilometres between two things with latitude and longitude, or None."""
+    if None in (place, other) or None in (
+        place.latitude,
+        place.longitude,
+        other.latitude,
+        other.longitude,
+    ):
+        return None
+    lat1, lon1, lat2, lon2 = map(
+        math.radians,
+        map(float, (place.latitude, place.longitude, other.latitude, other.longitude)),
+    )
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371 * 2 * math.asin(math.sqrt(a))
 
 
 class Status(models.TextChoices):

@@ -350,3 +350,31 @@ def test_a_row_repeating_an_event_of_the_same_file_is_a_match(tmp_path):
 def test_event_urls_are_written_in_normalised_form():
     url = imports.UCDP_EVENT_URL.format(123456)
     assert normalise_url(url) == url
+
+
+def test_a_place_spelt_another_way_close_by_is_the_recorded_one(tmp_path, demo):
+    jindires = Place.objects.get(name="Jindires")
+    places = Place.objects.count()
+    row = {
+        **sample_rows()[1][0],
+        "id": "900901",
+        "country": "Syria",
+        "where_coordinates": "Jindayris town",
+        "latitude": "36.39",
+        "longitude": "36.69",
+    }
+    # The skeleton of the alias Jandairis, but 250 km away: another place.
+    far = {
+        **row,
+        "id": "900902",
+        "where_coordinates": "Jundairis village",
+        "latitude": "35.0",
+        "longitude": "38.5",
+    }
+
+    out, err, error = run(write_csv(tmp_path, [row, far]))
+
+    assert error is None, err
+    assert operation(900901).place == jindires
+    assert operation(900902).place != jindires
+    assert Place.objects.count() == places + 1

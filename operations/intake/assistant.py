@@ -13,7 +13,6 @@ candidate list or a note, never a silent pick.
 
 import datetime as dt
 import html
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -34,6 +33,7 @@ from operations.models import (
     Place,
     PlaceName,
     Source,
+    km_between,
 )
 from operations.normalise import normalise_url
 
@@ -1234,19 +1234,6 @@ def role_near(text, first, last):
             role.insert(0, word)
         return " ".join(role).strip(",")
     return ""
-
-
-def km_between(place, other):
-    if place is None or other is None or not place.has_coordinates or not other.has_coordinates:
-        return None
-    lat1, lon1, lat2, lon2 = map(
-        math.radians, (place.latitude, place.longitude, other.latitude, other.longitude)
-    )
-    a = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 6371 * 2 * math.asin(math.sqrt(a))
 
 
 def title_for(proposal, force_adjective):
