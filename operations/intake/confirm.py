@@ -146,7 +146,9 @@ def record_operation(form, user, recorded, *, where):
         recorded.created_operations.append(operation)
         recorded.operations.append(operation)
         return operation
-    operation = Operation.objects.filter(pk=form.adds_to).first()
+    # Locked until the claims are in: a reviewer publishing it meanwhile waits, so the
+    # published check below holds when the claims are written.
+    operation = Operation.objects.select_for_update().filter(pk=form.adds_to).first()
     if operation is None or operation.deleted_at or operation.merged_into_id:
         raise ValidationError(
             _("%(where)s: operation #%(id)s is deleted or merged since: choose another.")
