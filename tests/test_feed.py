@@ -125,7 +125,7 @@ def test_the_timeline_links_to_the_feed_of_its_query(client):
 
 
 def test_characters_xml_cannot_carry_are_left_out_not_a_crash(client):
-    OperationFactory(title="Raid\x0b near\x00 Atmeh", summary="Two\x1b killed")
+    OperationFactory(title="Raid\x0b near\x0c Atmeh", summary="Two\x1b killed")
 
     feed = read_feed(client, q="Raid\x0b")
 

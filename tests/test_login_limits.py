@@ -83,3 +83,12 @@ def test_a_lockout_holds_one_address_and_a_success_clears_the_count(analyst_acco
         token_request("guess")
     assert token_request(PASSWORD).status_code == 429
     assert token_request(PASSWORD, address="198.51.100.7").status_code == 200
+
+
+def test_a_username_longer_than_any_account_has_is_a_400(analyst_account):
+    response = APIClient().post(
+        "/api/v1/token/", {"username": "a" * 151, "password": "guess"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "username" in response.json()
