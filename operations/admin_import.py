@@ -258,9 +258,9 @@ def preview_lines(result):
     )
     return {
         "created": len(result.created),
-        "bad_rows": len({error.row for error in result.errors}),
         # Past the errors kept, the count of bad rows is a floor.
-        "bad_rows_more": bool(result.errors.left_out),
+        "bad_rows": result.bad_rows[0],
+        "bad_rows_more": result.bad_rows[1],
         "errors": result.errors[:SHOWN_LINES],
         "errors_not_shown": max(len(result.errors) - SHOWN_LINES, 0),
         "matches": [

@@ -74,6 +74,11 @@ class ImportResult:
     def written(self):
         return not self.dry_run and not self.errors
 
+    @property
+    def bad_rows(self):
+        """(rows with errors among those kept, whether more went uncounted beyond them)."""
+        return len({error.row for error in self.errors}), bool(self.errors.left_out)
+
     def error_lines(self):
         """One line per bad row, its column errors joined."""
         lines = {}

@@ -57,9 +57,9 @@ class Command(BaseCommand):
         if result.errors:
             for line in result.error_lines():
                 self.stderr.write(line)
-            bad = len({error.row for error in result.errors})
+            bad, more = result.bad_rows
             # Beyond the errors kept, rows are not told apart: at least this many.
-            bad = f"{bad} or more" if result.errors.left_out else bad
+            bad = f"{bad} or more" if more else bad
             raise CommandError(
                 f"{bad} row(s) of {file} have errors: nothing was imported. "
                 "Correct them and import the file again."
