@@ -31,6 +31,7 @@ from .forms import (
     OperationForm,
 )
 from .groups import can_publish
+from .limits import takes_uploads
 from .normalise import normalise_url
 from .services import (
     INLINE_MODELS,
@@ -637,7 +638,7 @@ class OperationAdmin(PublishableAdmin):
 
     def get_urls(self):
         pages = [
-            ("import/", "import", lambda request: import_page(self, request)),
+            ("import/", "import", takes_uploads(lambda request: import_page(self, request))),
             (
                 "add-from-article/",
                 "add_from_article",

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF's check, which reads the form: an oversized body is refused unread.
+    "operations.limits.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -195,6 +197,10 @@ CONTENT_SECURITY_POLICY = {
 # waits between its preview and its confirmation (files older than an hour,
 # which can no longer be confirmed, are removed at the next upload).
 OPSDB_IMPORT_MAX_BYTES = int(os.environ.get("OPSDB_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# Every other request body (API writes, the intake's article, admin forms): a larger
+# one is refused with 413 before it is read (operations/limits.py).
+OPSDB_MAX_REQUEST_BYTES = int(os.environ.get("OPSDB_MAX_REQUEST_BYTES", 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = OPSDB_MAX_REQUEST_BYTES
 OPSDB_IMPORT_DIR = Path(
     os.environ.get("OPSDB_IMPORT_DIR", Path(tempfile.gettempdir()) / "opsdb-imports")
 )

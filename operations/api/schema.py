@@ -97,6 +97,7 @@ ERRORS = {
     "404": ("No such record (or a draft), a bad cursor, or an unknown format.", ERROR),
     "409": ("Other records still refer to this one.", ERROR),
     "412": ("The record changed since the version named in If-Match: nothing written.", ERROR),
+    "413": ("The body is larger than the server reads (OPSDB_MAX_REQUEST_BYTES).", ERROR),
     "415": ("The body is not JSON: writes take application/json.", ERROR),
     "429": ("Too many anonymous requests: retry after Retry-After seconds.", ERROR),
 }
@@ -112,7 +113,7 @@ def statuses(method, path):
     if method in ("post", "put", "patch") or not detail:
         codes.append("400")
     if method in ("post", "put", "patch"):
-        codes.append("415")
+        codes.extend(["413", "415"])
     if method != "get":
         codes.append("403")
     # A detail that is not there, a bad cursor, or a `format` that no renderer has.
