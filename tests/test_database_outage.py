@@ -13,7 +13,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.test import RequestFactory
 
 from operations import models
-from operations.loopback import free_port, gunicorn
+from operations.loopback import database_url, free_port, gunicorn
 from operations.unavailable import MESSAGE, is_database_unavailable
 from operations.views.errors import server_error
 
@@ -186,21 +186,16 @@ def test_gunicorn_answers_503_while_postgresql_refuses_connections():
         assert len(server.workers()) == 2
 
 
-def database_url():
-    settings = connection.settings_dict
-    return (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_recovers_by_itself_when_its_postgresql_connections_are_cut():
     if connection.vendor != "postgresql":
         pytest.skip("a server's connections to cut: PostgreSQL only")
     OperationFactory()
     url = "/api/v1/operations/?country=SY"
-    env = {"DATABASE_URL": database_url(), "OPSDB_ANON_RATE": "1000/minute"}
+    env = {
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "OPSDB_ANON_RATE": "1000/minute",
+    }
     with gunicorn(workers=2, env=env) as server:
         # Enough requests that both workers hold a persistent connection.
         assert {get(server.url + url)[0] for _ in range(6)} == {200}

@@ -5,7 +5,6 @@ stopped and started again in the middle; fails unless nothing but the outage fai
         python manage.py load_test --seconds 60 --clients 50 --outage-seconds 4
 """
 
-import os
 import tempfile
 from functools import partial
 
@@ -18,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from operations import load
 from operations.groups import ANALYST, setup_groups
-from operations.loopback import gunicorn
+from operations.loopback import database_url, gunicorn
 from operations.models import Operation, Organisation, Person, Place, Source
 
 # It drops and makes again the database it is given: only one named for the purpose.
@@ -81,7 +80,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No outage possible: {error}.") from None
         token, pools = self.prepare(settings, count, seed)
 
-        env = {"DATABASE_URL": os.environ["DATABASE_URL"], "OPSDB_ANON_RATE": "1000000/minute"}
+        env = {"DATABASE_URL": database_url(settings), "OPSDB_ANON_RATE": "1000000/minute"}
         with (
             tempfile.NamedTemporaryFile("w+", prefix="opsdb-load-", suffix=".log") as log,
             gunicorn(workers=2, env=env, log=log) as server,
