@@ -580,9 +580,15 @@ def check_writes(written):
 
 
 def write_summary(written):
-    answered = sum(1 for write in written if write.id is not None)
+    """How many writes of each kind were sent, and where the unanswered creates went."""
+    from .models import Operation
+
+    # A create left unanswered is never edited: its title is still its marker.
+    unanswered = [write.marker for write in written if write.id is None]
+    stored = Operation.objects.filter(title__in=unanswered).count()
     return (
-        f"{len(written)} operations created ({len(written) - answered} without a 201), "
-        f"{sum(write.edits for write in written)} edits, "
+        f"{len(written)} operations created, {len(unanswered)} of them without a 201 "
+        f"({stored} stored whole, {len(unanswered) - stored} not at all); "
+        f"{sum(write.edits for write in written)} edits; "
         f"{sum(write.claims_sent for write in written)} claims added"
     )

@@ -192,3 +192,14 @@ def test_a_short_run_through_gunicorn_has_no_failure_and_every_write_matches(poo
     assert load.judge(run.results, load.Outage()) == []
     assert run.written
     assert load.check_writes(run.written) == []
+
+
+def test_the_summary_says_where_the_unanswered_creates_went(analyst_api, pools):
+    stored = written_by(analyst_api, pools, "load-0-0", answered=False)
+    lost = load.Written("load-0-1", stored.parts, fields=stored.fields)
+    answered = written_by(analyst_api, pools, "load-0-2")
+    answered.edits = 2
+    assert load.write_summary([stored, lost, answered]) == (
+        "3 operations created, 2 of them without a 201 (1 stored whole, 1 not at all); "
+        "2 edits; 0 claims added"
+    )

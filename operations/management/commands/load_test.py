@@ -104,6 +104,7 @@ class Command(BaseCommand):
             log.seek(0)
             tracebacks = log.read().count("Traceback")
 
+        self.stdout.write(f"Run of {elapsed:.1f} s; latencies are of the successful answers.")
         self.stdout.write(load.table(run.results, elapsed))
         self.stdout.write(load.outage_report(run.results, outage))
         failures = load.judge(run.results, outage)
