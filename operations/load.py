@@ -151,13 +151,15 @@ def stop_and_start(cluster, outage, *, after, seconds, stopwatch):
         pg_ctlcluster(cluster, "stop", "-m", "fast")
         outage.stopped = stopwatch()
         time.sleep(seconds)
-    finally:
-        try:
-            # pg_ctlcluster returns once the server accepts connections.
-            pg_ctlcluster(cluster, "start")
-            outage.ready = stopwatch()
-        except subprocess.CalledProcessError as error:
-            outage.error = error.stderr.decode(errors="replace")
+    except subprocess.CalledProcessError as error:
+        outage.error = f"stopping it: {error.stderr.decode(errors='replace')}"
+        return
+    try:
+        # pg_ctlcluster returns once the server accepts connections.
+        pg_ctlcluster(cluster, "start")
+        outage.ready = stopwatch()
+    except subprocess.CalledProcessError as error:
+        outage.error = f"starting it again: {error.stderr.decode(errors='replace')}"
 
 
 def operation_payload(marker, rng, pools):
@@ -489,7 +491,9 @@ def outage_report(results, outage):
     if outage.stopping is None:
         return "No outage in this run."
     if outage.ready is None:
-        return f"PostgreSQL was told to stop at {outage.stopping:.1f} s and did not start again."
+        return (
+            f"PostgreSQL was told to stop at {outage.stopping:.1f} s; that failed, {outage.error}"
+        )
     unavailable = sum(1 for result in results if result.status == 503)
     seconds = recovery(results, outage)
     return (

@@ -203,3 +203,26 @@ def test_the_summary_says_where_the_unanswered_creates_went(analyst_api, pools):
         "3 operations created, 2 of them without a 201 (1 stored whole, 1 not at all); "
         "2 edits; 0 claims added"
     )
+
+
+def test_the_outage_stops_then_starts_the_cluster_and_says_when(monkeypatch):
+    actions = []
+
+    def pg_ctlcluster(cluster, action, *options):
+        actions.append((cluster, action, *options))
+        if action == "start" and len(actions) > 2:
+            raise subprocess.CalledProcessError(1, "pg_ctlcluster", stderr=b"no space left")
+
+    monkeypatch.setattr(load, "pg_ctlcluster", pg_ctlcluster)
+    monkeypatch.setattr(load.time, "sleep", lambda seconds: None)
+    clock = iter(range(100))
+    outage = load.Outage()
+    load.stop_and_start(("15", "load"), outage, after=3, seconds=4, stopwatch=lambda: next(clock))
+    assert actions == [(("15", "load"), "stop", "-m", "fast"), (("15", "load"), "start")]
+    assert (outage.stopping, outage.stopped, outage.ready, outage.error) == (0, 1, 2, "")
+
+    failed = load.Outage()
+    load.stop_and_start(("15", "load"), failed, after=3, seconds=4, stopwatch=lambda: next(clock))
+    assert failed.ready is None
+    assert failed.error == "starting it again: no space left"
+    assert "that failed, starting it again" in load.outage_report([], failed)

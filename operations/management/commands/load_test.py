@@ -116,7 +116,7 @@ class Command(BaseCommand):
         for problem in problems[:20]:
             self.stdout.write(f"WRITE CHECK: {problem}")
         if outage.error:
-            problems.append(f"PostgreSQL did not start again: {outage.error}")
+            problems.append(f"The outage failed, {outage.error}")
         elif outage.ready is not None and load.recovery(run.results, outage) is None:
             problems.append("The site did not recover after PostgreSQL was back.")
         if failures or problems:
