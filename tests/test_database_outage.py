@@ -207,3 +207,16 @@ def test_gunicorn_recovers_by_itself_when_its_postgresql_connections_are_cut():
             assert cursor.fetchall()
         # The health check finds each dead connection and opens another: no error at all.
         assert [get(server.url + url)[0] for _ in range(6)] == [200] * 6
+
+
+@pytest.mark.django_db
+def test_the_api_schema_documents_the_503_on_every_operation():
+    paths = api_client().get("/api/schema/", {"format": "json"}).json()["paths"]
+    answers = {
+        (path, method): set(operation["responses"])
+        for path, methods in paths.items()
+        if path.startswith("/api/v1/")
+        for method, operation in methods.items()
+    }
+    assert answers
+    assert [where for where, codes in answers.items() if "503" not in codes] == []
