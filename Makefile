@@ -10,7 +10,14 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 # Test processes in parallel (pytest-xdist), each with its own test database.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint setup browser clean
+# `make load`: its own PostgreSQL database, recreated on each run (so named *_load).
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opsdb_load
+LOAD_SECONDS ?= 60
+LOAD_CLIENTS ?= 50
+LOAD_COUNT ?= 10000
+LOAD_OUTAGE_SECONDS ?= 4
+
+.PHONY: run test lint setup browser clean load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +53,12 @@ test: $(VENV)/.dev browser
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Readers and writers through gunicorn while PostgreSQL is stopped and started again.
+load: $(VENV)/.runtime
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python manage.py load_test \
+		--seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS) --count $(LOAD_COUNT) \
+		--outage-seconds $(LOAD_OUTAGE_SECONDS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

@@ -15,6 +15,7 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # What the server is asked for to know it is up: the schema needs no database.
@@ -46,6 +47,16 @@ def peak_rss_kb(pid):
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     return 0
+
+
+def database_url(settings):
+    """A DATABASE_URL for a PostgreSQL database's Django settings: the server's workers
+    then use the database this process uses (a test database, say)."""
+    password = f":{quote(settings['PASSWORD'], safe='')}" if settings["PASSWORD"] else ""
+    return (
+        f"postgres://{quote(settings['USER'], safe='')}{password}@"
+        f"{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
 
 
 @dataclass

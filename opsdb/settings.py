@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a view's exception first: an unreachable database is a 503.
+    "operations.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "opsdb.urls"

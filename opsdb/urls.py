@@ -17,3 +17,4 @@ urlpatterns = [
 ]
 
 handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -6,6 +6,7 @@ has one definition whatever the format. Memory stays flat: records are read
 """
 
 import csv
+import itertools
 import json
 
 from django.http import StreamingHttpResponse
@@ -25,7 +26,11 @@ class Echo:
 
 
 def records(queryset):
-    return queryset.iterator(chunk_size=BATCH)
+    """The records, the first batch read already: the database is asked before the
+    response starts, so that an outage is a 503 and not a 200 cut short."""
+    rows = queryset.iterator(chunk_size=BATCH)
+    first = next(rows, None)
+    return iter(()) if first is None else itertools.chain([first], rows)
 
 
 # A cell starting with these is a formula to a spreadsheet: a quote keeps it text.
@@ -100,10 +105,11 @@ def csv_response(queryset, serializer, filename, *, operations=False):
         fields += ["place", "place_id", "latitude", "longitude", "targets", *CASUALTY_COLUMNS]
     flatten = flat_operation if operations else flat_row
     writer = csv.DictWriter(Echo(), fieldnames=fields, extrasaction="ignore")
+    rows = records(queryset)
 
     def lines():
         yield writer.writeheader()
-        for record in records(queryset):
+        for record in rows:
             yield writer.writerow(flatten(serializer.to_representation(record)))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -113,12 +119,13 @@ def csv_response(queryset, serializer, filename, *, operations=False):
 
 def geojson_response(queryset, serializer):
     """An RFC 7946 FeatureCollection; operations without coordinates are counted, not shown."""
+    rows = records(queryset)
 
     def chunks():
         yield '{"type": "FeatureCollection", "features": ['
         without_coordinates = 0
         separator = ""
-        for record in records(queryset):
+        for record in rows:
             properties = serializer.to_representation(record)
             place = properties["place"]
             if not place or place["longitude"] is None or place["latitude"] is None:

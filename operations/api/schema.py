@@ -100,6 +100,11 @@ ERRORS = {
     "413": ("The body is larger than the server reads (OPSDB_MAX_REQUEST_BYTES).", ERROR),
     "415": ("The body is not JSON: writes take application/json.", ERROR),
     "429": ("Too many anonymous requests: retry after Retry-After seconds.", ERROR),
+    "503": (
+        "The database is unavailable for a moment (restarting): retry after Retry-After "
+        "seconds. A write may or may not have been saved: read the record before resending.",
+        ERROR,
+    ),
 }
 
 
@@ -109,7 +114,7 @@ PAGE_PARAMETERS = {"cursor", "page_size"}
 def statuses(method, path):
     """The error statuses an operation of the API can answer."""
     detail = "{id}" in path
-    codes = ["401", "429"]
+    codes = ["401", "429", "503"]
     if method in ("post", "put", "patch") or not detail:
         codes.append("400")
     if method in ("post", "put", "patch"):
