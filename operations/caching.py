@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, pre_delete, pre_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
@@ -51,9 +51,10 @@ def data_changed():
     """Move the data version, in the transaction of the write that calls it, so that
     readers see the new version exactly when they can see the write.
 
-    Its row stays locked until that transaction ends: writers that lock a record
-    before writing it call this first, so that every writer takes the two locks in
-    the same order and none waits for another that waits for it (PostgreSQL).
+    Its row stays locked until that transaction ends, so on PostgreSQL writers take
+    it before any lock of their own (signals before the row is written; writers that
+    lock a record to check its version call this first): one that holds it never
+    waits for a row that another, waiting for it, holds.
     """
     if not DataVersion.objects.filter(pk=1).update(number=F("number") + 1):
         # The row went with the rest of the data (a test database's flush).
@@ -65,7 +66,7 @@ def record_written(sender, **kwargs):
 
 
 def relation_written(sender, action, **kwargs):
-    if action.startswith("post_"):
+    if action.startswith("pre_"):
         data_changed()
 
 
@@ -73,8 +74,9 @@ def watch_writes():
     """Every save, delete and many-to-many change of a domain record moves the version."""
     for model in domain_models():
         uid = f"data-version-{model._meta.label}"
-        post_save.connect(record_written, sender=model, dispatch_uid=uid)
-        post_delete.connect(record_written, sender=model, dispatch_uid=uid)
+        # Before the row is written: see data_changed() for the order of locks.
+        pre_save.connect(record_written, sender=model, dispatch_uid=uid)
+        pre_delete.connect(record_written, sender=model, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
             m2m_changed.connect(relation_written, sender=through, dispatch_uid=f"{uid}-{field}")

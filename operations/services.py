@@ -44,8 +44,8 @@ def mark_changed(*operation_ids):
     """A claim or target changed on its own: its operation reads differently, so its
     version moves (a page opened before must not save over it) and `updated_after`
     finds it."""
-    Operation.objects.filter(pk__in=operation_ids).update(updated_at=timezone.now())
     data_changed()  # QuerySet.update sends no signal
+    Operation.objects.filter(pk__in=operation_ids).update(updated_at=timezone.now())
 
 
 def save_as(record, user):
