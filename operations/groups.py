@@ -13,10 +13,12 @@ REVIEWER_DELETES = {"person", "organisation", "place", "source"}
 
 
 def domain_models():
+    """The records people write: not their history rows, nor the data version."""
     return [
         model
         for model in apps.get_app_config("operations").get_models()
         if not model._meta.label.startswith("operations.Historical")
+        and model._meta.label != "operations.DataVersion"
     ]
 
 

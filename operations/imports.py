@@ -36,6 +36,7 @@ from .batches import (
     SourceSpec,
     TargetSpec,
 )
+from .caching import data_changed
 from .dates import DatePrecision
 from .interchange import OpsdbImport, Row
 from .models import (
@@ -119,6 +120,8 @@ def import_operations(
         FORMATS[format], user=user, allow_duplicates=allow_duplicates, progress=progress
     )
     with large_sqlite_cache(megabytes=IMPORT_CACHE_MEGABYTES), transaction.atomic():
+        # Rows go in by the batch, past the signals: readers' caches are told here.
+        data_changed()
         try:
             importer.run(file, result)
         except (UnicodeDecodeError, csv.Error) as error:

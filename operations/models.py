@@ -1536,3 +1536,19 @@ class Claim(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+class DataVersion(models.Model):
+    """How many times the records have been written: one row, read by every anonymous
+    request and moved by every write, so that caches keyed by it are never stale
+    (see caching.py)."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        # Nobody edits it by hand.
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.number)

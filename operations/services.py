@@ -4,6 +4,7 @@ reverting a record with its inline rows, merging a duplicate operation and undoi
 from django.db import transaction
 from django.utils import timezone
 
+from .caching import data_changed
 from .models import (
     Claim,
     Operation,
@@ -43,6 +44,7 @@ def mark_changed(*operation_ids):
     """A claim or target changed on its own: its operation reads differently, so its
     version moves (a page opened before must not save over it) and `updated_after`
     finds it."""
+    data_changed()  # QuerySet.update sends no signal
     Operation.objects.filter(pk__in=operation_ids).update(updated_at=timezone.now())
 
 

@@ -42,6 +42,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from . import dates
+from .caching import data_changed
 from .models import (
     Claim,
     LocationPrecision,
@@ -557,6 +558,8 @@ def generate_operations(count, seed, drafts=0.0, batch_size=BATCH_SIZE):
     result = Generated(drafts=len(draft_numbers))
     keys = SearchKeys()
     with transaction.atomic(), large_sqlite_cache():
+        # Rows go in by the batch, past the signals: readers' caches are told here.
+        data_changed()
         organisations, result.organisations = ensure_organisations(keys)
         places, result.places = ensure_places(rng, keys, count)
         # Each person is targeted ~13 times: folding a name for its search keys costs ~75 µs.

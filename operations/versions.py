@@ -17,6 +17,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .caching import data_changed
+
 
 def is_versioned(model):
     return any(field.name == "updated_at" for field in model._meta.concrete_fields)
@@ -32,6 +34,8 @@ def stored_version(model, pk, *, lock=False):
     records = model.objects.filter(pk=pk)
     if lock:
         assert transaction.get_connection().in_atomic_block, "lock where you save"
+        # The save will move the data version: its lock first, as every writer takes it.
+        data_changed()
         records = records.select_for_update()
     return records.values_list("updated_at", flat=True).get().isoformat()
 

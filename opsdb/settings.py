@@ -166,6 +166,25 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Django's cache: anonymous readers' pages and API answers (see operations/caching.py)
+# and the API's throttle. Redis when REDIS_URL is set, shared by every worker; each
+# worker's own memory otherwise. Entries are never stale (their keys carry the data
+# version); OPSDB_CACHE_SECONDS only bounds how long unread ones take up room.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": (
+            "django.core.cache.backends.redis.RedisCache"
+            if REDIS_URL
+            else "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": REDIS_URL or "opsdb",
+        "TIMEOUT": int(os.environ.get("OPSDB_CACHE_SECONDS", "600")),
+        # Parallel test workers (pytest-xdist) share one Redis: each keeps to its own keys.
+        "KEY_PREFIX": "opsdb" + os.environ.get("PYTEST_XDIST_WORKER", ""),
+    }
+}
+
 # The map's background: any XYZ tile server. Without tiles (offline) the
 # markers still show, on a blank background.
 OPSDB_TILE_URL = os.environ.get("OPSDB_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

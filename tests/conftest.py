@@ -47,12 +47,14 @@ def page(page):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with no throttle history (anonymous reads are rate-limited)."""
-    from django.core.cache import cache
+    """Each test starts with no throttle history (anonymous reads are rate-limited) and
+    no cached read: the data version goes back with each test's rollback, so a page
+    kept in one test could otherwise be served in the next."""
+    from .cache_keys import clear_own_keys
 
-    cache.clear()
+    clear_own_keys()
     yield
-    cache.clear()
+    clear_own_keys()
 
 
 @pytest.fixture

@@ -325,8 +325,9 @@ def queries_of(url, params=None):
     return len(queries)
 
 
-# The count, the page, then forces, targets, claims and the claims' forces.
-LIST_QUERIES = 6
+# The data version (caching.py), the count, the page, then forces, targets, claims
+# and the claims' forces.
+LIST_QUERIES = 7
 
 
 def test_a_list_of_100_operations_costs_the_queries_of_a_list_of_10():
@@ -336,8 +337,9 @@ def test_a_list_of_100_operations_costs_the_queries_of_a_list_of_10():
     assert queries_of("/api/v1/operations/", {"page_size": 100}) == LIST_QUERIES
 
 
-# The operation, its forces, targets, claims, claimed forces, and links both ways.
-DETAIL_QUERIES = 7
+# The data version, the operation, its forces, targets, claims, claimed forces, and
+# links both ways.
+DETAIL_QUERIES = 8
 
 
 def test_an_operation_with_20_claims_costs_the_queries_of_one_with_2():

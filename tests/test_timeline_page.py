@@ -68,8 +68,9 @@ def test_the_home_page_costs_the_same_queries_for_any_number_of_operations(clien
     few = cost()
     operations(30)
     assert cost() == few
-    # Count, page, forces, targets, claims, claimed forces, months, countries, organisations.
-    assert few == 9
+    # The data version, count, page, forces, targets, claims, claimed forces, months,
+    # countries, organisations.
+    assert few == 10
 
 
 def test_a_search_adds_a_fixed_number_of_queries_for_its_suggestions(client):

@@ -1,5 +1,7 @@
 """The API's resources. Reading is open (published records); writing needs a token."""
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import (
     IntegerField,
@@ -19,6 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .. import filters, models
+from ..caching import read_through
 from ..groups import sees_drafts, visible
 from ..services import mark_changed
 from ..versions import is_versioned, stored_version, version_of
@@ -63,6 +66,15 @@ def count_of(queryset, field):
     return CountOf(queryset.filter(**{field: OuterRef("pk")}))
 
 
+class ModelPermissionsOrAnonReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
+    """DRF's, told the model by the view's `model`: it would build the view's whole
+    queryset (annotations and all, milliseconds) only to learn its model, on every
+    request, a cached read too."""
+
+    def _queryset(self, view):
+        return view.model._default_manager.none()
+
+
 class RecordViewSet(viewsets.ModelViewSet):
     """Read for everyone (published records), write with the model permissions of an account.
 
@@ -78,7 +90,7 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     pagination_class = KeysetPagination
     filter_backends = [DjangoFilterBackend]
-    permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [ModelPermissionsOrAnonReadOnly]
     # Writes nest lists of rows, which only JSON can carry.
     parser_classes = [JSONParser]
     schema = RecordSchema()
@@ -128,7 +140,18 @@ class RecordViewSet(viewsets.ModelViewSet):
         if not {"*", current} & {tag.strip() for tag in expected.split(",")}:
             raise PreconditionFailed()
 
+    def read(self, request, respond):
+        """Anonymous reads come from the cache (caching.py), once throttled like any other.
+
+        Their ETag is the data version's; a token's or a session's read of a record
+        gets the record's own version, the one to send back in If-Match.
+        """
+        return read_through(request, respond, variant=request.accepted_media_type)
+
     def retrieve(self, request, *args, **kwargs):
+        return self.read(request, self.retrieved)
+
+    def retrieved(self):
         record = self.get_object()
         data = self.get_serializer(record).data
         return Response(data, headers=self.version_headers(record))
@@ -198,13 +221,14 @@ class RecordViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         self.check_parameters(request)
         export = request.accepted_renderer.format
-        if export in EXPORT_FORMATS:
-            paging = [name for name in PAGE_PARAMETERS if name in request.query_params]
-            if paging:
-                message = _("An export gives every matching record: leave out %(name)s.")
-                raise ValidationError({name: [message % {"name": name}] for name in paging})
-            return self.export(export, self.filter_queryset(self.get_queryset()))
-        return super().list(request, *args, **kwargs)
+        if export not in EXPORT_FORMATS:
+            return self.read(request, partial(super().list, request, *args, **kwargs))
+        paging = [name for name in PAGE_PARAMETERS if name in request.query_params]
+        if paging:
+            message = _("An export gives every matching record: leave out %(name)s.")
+            raise ValidationError({name: [message % {"name": name}] for name in paging})
+        queryset = self.filter_queryset(self.get_queryset())
+        return self.read(request, partial(self.export, export, queryset))
 
     def export(self, export, queryset):
         serializer = self.get_serializer()

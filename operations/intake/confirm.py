@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..caching import data_changed
 from ..groups import can_publish
 from ..models import Claim, Operation, OperationForce, Person, Source, Status, Target
 from ..services import save_as
@@ -147,7 +148,9 @@ def record_operation(form, user, recorded, *, where):
         recorded.operations.append(operation)
         return operation
     # Locked until the claims are in: a reviewer publishing it meanwhile waits, so the
-    # published check below holds when the claims are written.
+    # published check below holds when the claims are written. The data version's lock
+    # comes first, as for every writer.
+    data_changed()
     operation = Operation.objects.select_for_update().filter(pk=form.adds_to).first()
     if operation is None or operation.deleted_at or operation.merged_into_id:
         raise ValidationError(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import periods
+from ..caching import cached_for_readers
 from ..groups import sees_drafts, visible
 from ..models import (
     Claim,
@@ -50,6 +51,7 @@ def language_name(code):
     return language.name if language else code
 
 
+@cached_for_readers
 def person(request, pk):
     public = not sees_drafts(request.user, Person)
     persons = visible(Person, request.user)
@@ -175,6 +177,7 @@ def succession_start(role):
     return (day is None, day or role.pk, role.pk)
 
 
+@cached_for_readers
 def organisation(request, pk):
     public = not sees_drafts(request.user, Organisation)
     operations = visible(Operation, request.user)
@@ -236,6 +239,7 @@ def organisation(request, pk):
     )
 
 
+@cached_for_readers
 def place(request, pk):
     public = not sees_drafts(request.user, Place)
     record = get_object_or_404(visible(Place, request.user).prefetch_related("aliases"), pk=pk)
@@ -259,6 +263,7 @@ def place(request, pk):
     )
 
 
+@cached_for_readers
 def source(request, pk):
     public = not sees_drafts(request.user, Source)
     sources = visible(Source, request.user)

@@ -13,8 +13,10 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 
+from ..caching import cached_for_readers
 from ..filters import OperationFilterSet
 from .timeline import filter_params, filtered_operations, query_string
 
@@ -44,6 +46,7 @@ class Query(NamedTuple):
 class OperationsFeed(Feed):
     feed_type = Atom1Feed
 
+    @method_decorator(cached_for_readers)
     def __call__(self, request, *args, **kwargs):
         try:
             return super().__call__(request, *args, **kwargs)

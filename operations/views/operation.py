@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
+from ..caching import cached_for_readers
 from ..groups import sees_drafts, visible
 from ..models import Claim, Operation, OperationLink
 
@@ -38,6 +39,7 @@ def anchor(point):
     return f"point-{point.point}"
 
 
+@cached_for_readers
 def detail(request, pk):
     public = not sees_drafts(request.user, Operation)
     operations = visible(Operation, request.user).with_summary(public=public)

@@ -19,6 +19,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from .. import charts
 from ..api.pagination import KeysetPagination, total_order
+from ..caching import cached_for_readers
 from ..filters import OperationFilterSet
 from ..groups import visible
 from ..models import (
@@ -165,6 +166,7 @@ def filter_choices(request):
     }
 
 
+@cached_for_readers
 def timeline(request):
     filterset = filtered_operations(request)
     public = filterset.public
@@ -265,7 +267,9 @@ def month_link(filters, month):
 MAP_FIELDS = ["id", "place", "location_precision", "kind", "date", "date_precision"]
 
 
+# Compressed on the way out: the cache keeps one plain copy for every reader.
 @gzip_page
+@cached_for_readers
 def map_points(request):
     """The located operations of a timeline query: rows of MAP_FIELDS, and their places."""
     filterset = filtered_operations(request)
