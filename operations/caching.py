@@ -91,6 +91,12 @@ def is_anonymous_read(request):
     )
 
 
+def asks_past_caches(request):
+    """`Cache-Control: no-cache`, as a browser's reload or the benchmark sends it: the
+    answer is built afresh (and kept for the readers after)."""
+    return "no-cache" in request.headers.get("Cache-Control", "").lower()
+
+
 def keepable(request, response):
     """A whole answer that is the same for every anonymous reader."""
     return (
@@ -143,7 +149,7 @@ def read_through(request, respond, variant=""):
     etag = f'W/"{version}-{variant_key[:16]}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        stored = cache.get(key)
+        stored = None if asks_past_caches(request) else cache.get(key)
         if stored is not None:
             response = rebuilt(stored)
         else:

@@ -127,6 +127,19 @@ def test_a_second_anonymous_read_is_the_first_one_for_one_query(raid):
         assert "operations_dataversion" in queries[0]["sql"]
 
 
+def test_a_reader_asking_past_caches_gets_the_answer_built_afresh(raid):
+    reader = Client()
+    first = reader.get("/api/v1/operations/")
+    with CaptureQueriesContext(connection) as queries:
+        again = reader.get("/api/v1/operations/", HTTP_CACHE_CONTROL="no-cache")
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert len(queries) > 1
+    with CaptureQueriesContext(connection) as queries:
+        reader.get("/api/v1/operations/")
+    assert len(queries) == 1
+
+
 def test_a_head_request_is_answered_from_the_same_cache(raid):
     reader = Client()
     reader.get("/api/v1/operations/")
