@@ -21,7 +21,7 @@ import pycountry
 import pytz
 from django.db import DatabaseError, transaction
 
-from . import dates, names
+from . import dates
 from .batches import (
     BATCH_ROWS,
     BatchWriter,
@@ -35,6 +35,7 @@ from .batches import (
     RowProblems,
     SourceSpec,
     TargetSpec,
+    folded,
 )
 from .dates import DatePrecision
 from .interchange import OpsdbImport, Row
@@ -325,6 +326,12 @@ def period_precision(start, end, date_prec):
     return None
 
 
+# A GED file names the same sides, publishers and places on many rows: their specs (and
+# the folded keys they compute) are made once.
+organisation_spec = lru_cache(maxsize=4096)(OrganisationSpec)
+place_spec = lru_cache(maxsize=4096)(PlaceSpec)
+
+
 class UcdpGedImport:
     """Reads a UCDP Georeferenced Event Dataset CSV file: one operation a row.
 
@@ -370,10 +377,12 @@ class UcdpGedImport:
     def parse(self, row):
         """The row's values, checked; RowProblems lists every column in error."""
         errors = {}
-        text = {name: (value or "").strip() for name, value in row.items()}
+        text = row  # stripped by BatchImport.run
 
         def integer(column, *, required=True):
             value = text[column]
+            if value.isascii() and value.isdigit():
+                return int(value)
             if not value and not required:
                 return None
             try:
@@ -458,7 +467,7 @@ class UcdpGedImport:
         civilians = integer("deaths_civilians", required=False)
 
         for column in ("side_a", "side_b"):
-            if not names.fold(text[column]):
+            if not folded(text[column]):
                 errors[column] = "give the name of the side"
 
         published = None
@@ -475,7 +484,7 @@ class UcdpGedImport:
             raise RowProblems(errors)
 
         place_name = PLACE_SUFFIX.sub("", text["where_coordinates"])
-        if not names.fold(place_name):
+        if not folded(place_name):
             # An unnamed location: the most precise administrative name given.
             place_name = text["adm_2"] or text["adm_1"] or text["country"]
         title = text["source_article"] or text.get("source_headline") or ""
@@ -509,10 +518,8 @@ class UcdpGedImport:
         where = "near" if values["location_precision"] == LocationPrecision.NEAR else "in"
         event = values["event_id"]
         publisher = None
-        if names.fold(values["publisher"]):
-            publisher = OrganisationSpec(
-                name=values["publisher"][:200], kind=Organisation.Kind.MEDIA
-            )
+        if folded(values["publisher"]):
+            publisher = organisation_spec(values["publisher"][:200], Organisation.Kind.MEDIA)
         source = SourceSpec(
             title=values["source_title"],
             kind=Source.Kind.REPORT,
@@ -537,21 +544,21 @@ class UcdpGedImport:
                 "location_precision": values["location_precision"],
                 "summary": f"Imported from the UCDP Georeferenced Event Dataset, event {event}.",
             },
-            place=PlaceSpec(
-                name=values["place_name"][:200],
-                kind=values["place_kind"],
-                country=values["country"],
-                province=values["province"][:100],
-                district=values["district"][:100],
-                latitude=values["latitude"],
-                longitude=values["longitude"],
+            place=place_spec(
+                values["place_name"][:200],
+                values["place_kind"],
+                values["country"],
+                values["province"][:100],
+                values["district"][:100],
+                values["latitude"],
+                values["longitude"],
             ),
             duplicate_key=values["url"],
         )
         spec.forces.append(
             (
                 number,
-                OrganisationSpec(values["side_a"][:200], Organisation.Kind.STATE_FORCE),
+                organisation_spec(values["side_a"][:200], Organisation.Kind.STATE_FORCE),
                 "lead",
             )
         )
@@ -560,7 +567,7 @@ class UcdpGedImport:
                 row=number,
                 number="1",
                 person=None,
-                organisation=OrganisationSpec(
+                organisation=organisation_spec(
                     values["side_b"][:200], Organisation.Kind.ARMED_GROUP
                 ),
                 description="",
