@@ -279,6 +279,7 @@ WHERE_PRECISION = {
 }
 
 
+@lru_cache(maxsize=512)
 def country_time_zone(code):
     """The IANA zone of a country (its first listed, for countries with several), or UTC."""
     zones = pytz.country_timezones.get(code) if code else None
@@ -292,6 +293,18 @@ COUNTRY_SPELLINGS = {"turkey": "TR", "russia": "RU", "iran": "IR", "dr congo": "
 PLACE_SUFFIX = re.compile(
     r"\s+(town|city|village|governorate|province|district|area)$", re.IGNORECASE
 )
+
+
+@lru_cache(maxsize=4096)
+def without_suffix(name):
+    return PLACE_SUFFIX.sub("", name)
+
+
+@lru_cache(maxsize=8192)
+def period_start(day, zone, precision):
+    """The UTC start of the local day, month or year of `precision` that holds `day`
+    (remembered: a file has many events a day)."""
+    return dates.from_local(day.year, day.month, day.day, zone=zone, precision=precision)
 
 
 @lru_cache(maxsize=512)
@@ -483,7 +496,7 @@ class UcdpGedImport:
         if errors:
             raise RowProblems(errors)
 
-        place_name = PLACE_SUFFIX.sub("", text["where_coordinates"])
+        place_name = without_suffix(text["where_coordinates"])
         if not folded(place_name):
             # An unnamed location: the most precise administrative name given.
             place_name = text["adm_2"] or text["adm_1"] or text["country"]
@@ -499,7 +512,7 @@ class UcdpGedImport:
             "place_kind": WHERE_PRECISION[where_prec][1],
             "place_name": place_name,
             "province": text["adm_1"],
-            "district": PLACE_SUFFIX.sub("", text["adm_2"]),
+            "district": without_suffix(text["adm_2"]),
             "country": country,
             **coordinates,
             "side_a": text["side_a"],
@@ -532,13 +545,7 @@ class UcdpGedImport:
             fields={
                 "title": f"Operation {where} {values['place_name']} (UCDP GED {event})"[:300],
                 "kind": OperationKind.OTHER,
-                "occurred_at": dates.from_local(
-                    start.year,
-                    start.month,
-                    start.day,
-                    zone=values["zone"],
-                    precision=values["precision"],
-                ),
+                "occurred_at": period_start(start, values["zone"], values["precision"]),
                 "date_precision": values["precision"],
                 "local_time_zone": values["zone"],
                 "location_precision": values["location_precision"],

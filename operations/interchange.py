@@ -37,7 +37,7 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
-from . import dates, names
+from . import dates
 from .batches import (
     ClaimSpec,
     ImportFileError,
@@ -47,6 +47,7 @@ from .batches import (
     PlaceSpec,
     SourceSpec,
     TargetSpec,
+    folded,
     validation_problems,
 )
 from .dates import DatePrecision
@@ -363,6 +364,10 @@ def utc_time(text, zone, precision):
     return local.replace(tzinfo=dates.zone(zone)).astimezone(dt.UTC)
 
 
+# The rows of an operation's claims repeat their source: its URL is normalised once.
+normalised_url = lru_cache(maxsize=4096)(normalise_url)
+
+
 @lru_cache(maxsize=4096)
 def day(text):
     return dt.date.fromisoformat(text)
@@ -429,7 +434,7 @@ class Row:
 
     def name(self, column, max_length=200):
         value = self.text(column, max_length, required=True)
-        if value and not names.fold(value):
+        if value and not folded(value):
             self.error(column, "a name needs at least one letter")
         return value
 
@@ -554,7 +559,7 @@ class Row:
     def source(self):
         url = self["source_url"]
         if url:
-            url = normalise_url(url)
+            url = normalised_url(url)
             if not url.startswith(("http://", "https://")):
                 self.error("source_url", f"{self['source_url']!r} is not a web address")
         return SourceSpec(
@@ -567,7 +572,7 @@ class Row:
             reliability=self.choice(
                 "source_reliability", Source.Reliability, default=Source.Reliability.F
             ),
-            archive_url=normalise_url(self["source_archive_url"])
+            archive_url=normalised_url(self["source_archive_url"])
             if self["source_archive_url"]
             else "",
             accessed_on=self.date("source_accessed_on"),
