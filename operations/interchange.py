@@ -581,6 +581,18 @@ class Row:
 
 
 @cache
+def claim_defaults():
+    return {field.attname: field.get_default() for field in Claim._meta.concrete_fields}
+
+
+def unsaved_claim(fields):
+    """Claim(**fields), built with the fields in order: Django's fast path for rows loaded
+    from the database, a third of the cost (a claim is made on each claim row)."""
+    values = claim_defaults() | fields
+    return Claim(*(values[field.attname] for field in Claim._meta.concrete_fields))
+
+
+@cache
 def stand_ins():
     """An unsaved target and place, for checking a claim before its own are known."""
     return Target(), Place()
@@ -748,7 +760,7 @@ class OpsdbImport:
         if not row.errors:
             # The model's own rules for which fields each point needs, on a stand-in
             # target and place (the writer gives the real ones to this same record).
-            record = Claim(**fields)
+            record = unsaved_claim(fields)
             record.target = stand_ins()[0] if claim.target else None
             record.place = stand_ins()[1] if place else None
             if point == Claim.Point.FORCES and not claim.claimed_forces:
