@@ -557,6 +557,14 @@ class Row:
         )
 
     def source(self):
+        """The claim's SourceSpec; the claims of a source repeat its columns, which are
+        read once (the errors they have are given to each row)."""
+        spec, errors = parsed_source(tuple(self[column] for column in SOURCE_COLUMNS))
+        for column, message in errors.items():
+            self.error(column, message)
+        return spec
+
+    def parse_source(self):
         url = self["source_url"]
         if url:
             url = normalised_url(url)
@@ -578,6 +586,16 @@ class Row:
             accessed_on=self.date("source_accessed_on"),
             publisher=self.organisation("source_publisher"),
         )
+
+
+SOURCE_COLUMNS = [name for name in HEADER if name.startswith("source_")]
+
+
+@lru_cache(maxsize=4096)
+def parsed_source(values):
+    """(SourceSpec, {column: error}) of a claim row's source columns' `values`."""
+    row = Row(None, dict(zip(SOURCE_COLUMNS, values, strict=True)))
+    return row.parse_source(), row.errors
 
 
 @cache
