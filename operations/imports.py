@@ -342,9 +342,27 @@ def country_code(name):
     return None
 
 
+@lru_cache(maxsize=8192)
 def parse_day(text):
     """An ISO date, with or without the time GED sometimes appends (2017-06-10 00:00:00.000)."""
     return dt.date.fromisoformat(text.strip()[:10]) if len(text.strip()) >= 10 else None
+
+
+@lru_cache(maxsize=8192)
+def coordinate(text, limit):
+    """(the degrees to 5 places or None, an error or None) of a latitude or longitude
+    within ±`limit` (remembered: a file locates many events at the same place)."""
+    if not text:
+        return None, None
+    try:
+        number = Decimal(text)
+        if not number.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        return None, f"{text!r} is not a number"
+    if not -limit <= number <= limit:
+        return None, f"{text} is outside -{limit} to {limit}"
+    return number.quantize(Decimal("0.00001")), None
 
 
 def period_precision(start, end, date_prec):
@@ -475,20 +493,11 @@ class UcdpGedImport:
         coordinates = {}
         for column, limit in (("latitude", 90), ("longitude", 180)):
             value = text[column]
-            if not value:
-                coordinates[column] = None
-                continue
-            try:
-                number = Decimal(value)
-                if not number.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                errors[column] = f"{value!r} is not a number"
-                continue
-            if not -limit <= number <= limit:
-                errors[column] = f"{value} is outside -{limit} to {limit}"
-                continue
-            coordinates[column] = number.quantize(Decimal("0.00001"))
+            number, error = coordinate(value, limit)
+            if error:
+                errors[column] = error
+            else:
+                coordinates[column] = number
         if len(coordinates) == 2 and (coordinates["latitude"] is None) != (
             coordinates["longitude"] is None
         ):
