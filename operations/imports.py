@@ -12,7 +12,9 @@ numbered from 1, the first row after the header. Formats: OpsDB's own CSV
 
 import csv
 import datetime as dt
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -21,7 +23,7 @@ import pycountry
 import pytz
 from django.db import DatabaseError, transaction
 
-from . import dates, names
+from . import dates
 from .batches import (
     BATCH_ROWS,
     BatchWriter,
@@ -35,6 +37,7 @@ from .batches import (
     RowProblems,
     SourceSpec,
     TargetSpec,
+    folded,
 )
 from .caching import data_changed
 from .dates import DatePrecision
@@ -50,9 +53,24 @@ from .models import (
 )
 from .synthetic import large_sqlite_cache
 
-# SQLite's page cache while an import writes: its indexes fit, and memory stays bounded
-# (the generator's 512 MB would let the cache grow with the file up to that size).
-IMPORT_CACHE_MEGABYTES = 64
+# SQLite's page cache while an import writes: the pages its inserts touch fit, and memory
+# stays bounded (the generator's 512 MB would let the cache grow with the file up to that
+# size; 64 MB took 60 MB more at 100,000 GED rows than 16 MB, for the same time).
+IMPORT_CACHE_MEGABYTES = 16
+
+
+@contextmanager
+def paused_garbage_collector():
+    """Python's cycle collector paused while an import runs (restored after): a batch
+    makes tens of thousands of containers, which reference counting frees, and the
+    collections that they set off cost a tenth of an import's time to find nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
@@ -119,7 +137,11 @@ def import_operations(
     importer = BatchImport(
         FORMATS[format], user=user, allow_duplicates=allow_duplicates, progress=progress
     )
-    with large_sqlite_cache(megabytes=IMPORT_CACHE_MEGABYTES), transaction.atomic():
+    with (
+        paused_garbage_collector(),
+        large_sqlite_cache(megabytes=IMPORT_CACHE_MEGABYTES),
+        transaction.atomic(),
+    ):
         # Rows go in by the batch, past the signals: readers' caches are told here.
         data_changed()
         try:
@@ -281,6 +303,7 @@ WHERE_PRECISION = {
 }
 
 
+@lru_cache(maxsize=512)
 def country_time_zone(code):
     """The IANA zone of a country (its first listed, for countries with several), or UTC."""
     zones = pytz.country_timezones.get(code) if code else None
@@ -294,6 +317,18 @@ COUNTRY_SPELLINGS = {"turkey": "TR", "russia": "RU", "iran": "IR", "dr congo": "
 PLACE_SUFFIX = re.compile(
     r"\s+(town|city|village|governorate|province|district|area)$", re.IGNORECASE
 )
+
+
+@lru_cache(maxsize=4096)
+def without_suffix(name):
+    return PLACE_SUFFIX.sub("", name)
+
+
+@lru_cache(maxsize=8192)
+def period_start(day, zone, precision):
+    """The UTC start of the local day, month or year of `precision` that holds `day`
+    (remembered: a file has many events a day)."""
+    return dates.from_local(day.year, day.month, day.day, zone=zone, precision=precision)
 
 
 @lru_cache(maxsize=512)
@@ -310,9 +345,27 @@ def country_code(name):
     return None
 
 
+@lru_cache(maxsize=8192)
 def parse_day(text):
     """An ISO date, with or without the time GED sometimes appends (2017-06-10 00:00:00.000)."""
     return dt.date.fromisoformat(text.strip()[:10]) if len(text.strip()) >= 10 else None
+
+
+@lru_cache(maxsize=8192)
+def coordinate(text, limit):
+    """(the degrees to 5 places or None, an error or None) of a latitude or longitude
+    within ±`limit` (remembered: a file locates many events at the same place)."""
+    if not text:
+        return None, None
+    try:
+        number = Decimal(text)
+        if not number.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        return None, f"{text!r} is not a number"
+    if not -limit <= number <= limit:
+        return None, f"{text} is outside -{limit} to {limit}"
+    return number.quantize(Decimal("0.00001")), None
 
 
 def period_precision(start, end, date_prec):
@@ -326,6 +379,12 @@ def period_precision(start, end, date_prec):
     if start.year == end.year:
         return DatePrecision.YEAR
     return None
+
+
+# A GED file names the same sides, publishers and places on many rows: their specs (and
+# the folded keys they compute) are made once.
+organisation_spec = lru_cache(maxsize=4096)(OrganisationSpec)
+place_spec = lru_cache(maxsize=4096)(PlaceSpec)
 
 
 class UcdpGedImport:
@@ -364,19 +423,25 @@ class UcdpGedImport:
     def find_recorded(specs):
         """{source URL: operation id} of the events already recorded."""
         urls = [spec.duplicate_key for spec in specs]
+        # The sources first: a new file's events have none, and their claims are not looked for.
+        sources = dict(Source.objects.filter(url__in=urls).values_list("pk", "url"))
         found = {}
-        recorded = Claim.objects.filter(source__url__in=urls).order_by("operation_id")
-        for url, operation_id in recorded.values_list("source__url", "operation_id"):
-            found.setdefault(url, operation_id)
+        if not sources:
+            return found
+        recorded = Claim.objects.filter(source__in=sources).order_by("operation_id")
+        for source_id, operation_id in recorded.values_list("source_id", "operation_id"):
+            found.setdefault(sources[source_id], operation_id)
         return found
 
     def parse(self, row):
         """The row's values, checked; RowProblems lists every column in error."""
         errors = {}
-        text = {name: (value or "").strip() for name, value in row.items()}
+        text = row  # stripped by BatchImport.run
 
         def integer(column, *, required=True):
             value = text[column]
+            if value.isascii() and value.isdigit():
+                return int(value)
             if not value and not required:
                 return None
             try:
@@ -431,20 +496,11 @@ class UcdpGedImport:
         coordinates = {}
         for column, limit in (("latitude", 90), ("longitude", 180)):
             value = text[column]
-            if not value:
-                coordinates[column] = None
-                continue
-            try:
-                number = Decimal(value)
-                if not number.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                errors[column] = f"{value!r} is not a number"
-                continue
-            if not -limit <= number <= limit:
-                errors[column] = f"{value} is outside -{limit} to {limit}"
-                continue
-            coordinates[column] = number.quantize(Decimal("0.00001"))
+            number, error = coordinate(value, limit)
+            if error:
+                errors[column] = error
+            else:
+                coordinates[column] = number
         if len(coordinates) == 2 and (coordinates["latitude"] is None) != (
             coordinates["longitude"] is None
         ):
@@ -461,7 +517,7 @@ class UcdpGedImport:
         civilians = integer("deaths_civilians", required=False)
 
         for column in ("side_a", "side_b"):
-            if not names.fold(text[column]):
+            if not folded(text[column]):
                 errors[column] = "give the name of the side"
 
         published = None
@@ -477,8 +533,8 @@ class UcdpGedImport:
         if errors:
             raise RowProblems(errors)
 
-        place_name = PLACE_SUFFIX.sub("", text["where_coordinates"])
-        if not names.fold(place_name):
+        place_name = without_suffix(text["where_coordinates"])
+        if not folded(place_name):
             # An unnamed location: the most precise administrative name given.
             place_name = text["adm_2"] or text["adm_1"] or text["country"]
         title = text["source_article"] or text.get("source_headline") or ""
@@ -493,7 +549,7 @@ class UcdpGedImport:
             "place_kind": WHERE_PRECISION[where_prec][1],
             "place_name": place_name,
             "province": text["adm_1"],
-            "district": PLACE_SUFFIX.sub("", text["adm_2"]),
+            "district": without_suffix(text["adm_2"]),
             "country": country,
             **coordinates,
             "side_a": text["side_a"],
@@ -512,10 +568,8 @@ class UcdpGedImport:
         where = "near" if values["location_precision"] == LocationPrecision.NEAR else "in"
         event = values["event_id"]
         publisher = None
-        if names.fold(values["publisher"]):
-            publisher = OrganisationSpec(
-                name=values["publisher"][:200], kind=Organisation.Kind.MEDIA
-            )
+        if folded(values["publisher"]):
+            publisher = organisation_spec(values["publisher"][:200], Organisation.Kind.MEDIA)
         source = SourceSpec(
             title=values["source_title"],
             kind=Source.Kind.REPORT,
@@ -528,33 +582,27 @@ class UcdpGedImport:
             fields={
                 "title": f"Operation {where} {values['place_name']} (UCDP GED {event})"[:300],
                 "kind": OperationKind.OTHER,
-                "occurred_at": dates.from_local(
-                    start.year,
-                    start.month,
-                    start.day,
-                    zone=values["zone"],
-                    precision=values["precision"],
-                ),
+                "occurred_at": period_start(start, values["zone"], values["precision"]),
                 "date_precision": values["precision"],
                 "local_time_zone": values["zone"],
                 "location_precision": values["location_precision"],
                 "summary": f"Imported from the UCDP Georeferenced Event Dataset, event {event}.",
             },
-            place=PlaceSpec(
-                name=values["place_name"][:200],
-                kind=values["place_kind"],
-                country=values["country"],
-                province=values["province"][:100],
-                district=values["district"][:100],
-                latitude=values["latitude"],
-                longitude=values["longitude"],
+            place=place_spec(
+                values["place_name"][:200],
+                values["place_kind"],
+                values["country"],
+                values["province"][:100],
+                values["district"][:100],
+                values["latitude"],
+                values["longitude"],
             ),
             duplicate_key=values["url"],
         )
         spec.forces.append(
             (
                 number,
-                OrganisationSpec(values["side_a"][:200], Organisation.Kind.STATE_FORCE),
+                organisation_spec(values["side_a"][:200], Organisation.Kind.STATE_FORCE),
                 "lead",
             )
         )
@@ -563,7 +611,7 @@ class UcdpGedImport:
                 row=number,
                 number="1",
                 person=None,
-                organisation=OrganisationSpec(
+                organisation=organisation_spec(
                     values["side_b"][:200], Organisation.Kind.ARMED_GROUP
                 ),
                 description="",
