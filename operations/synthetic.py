@@ -26,10 +26,13 @@ an operation's `occurred_on`, normalised source URLs. No history rows are writte
 
 import bisect
 import datetime as dt
+import functools
 import io
 import itertools
 import operator
+import queue
 import random
+import threading
 import time
 from collections import defaultdict, namedtuple
 from contextlib import contextmanager
@@ -38,7 +41,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from . import dates
@@ -503,6 +506,15 @@ def choose(rng, items):
     return items[int(rng.random() * len(items))]
 
 
+def choose_some(rng, items, count):
+    """rng.sample() for the hot paths, drawn the same way as choose()."""
+    pool = list(items)
+    for index in range(count):
+        other = index + int(rng.random() * (len(pool) - index))
+        pool[index], pool[other] = pool[other], pool[index]
+    return pool[:count]
+
+
 PICK_YEAR = Weighted(YEARS)
 PICK_PRECISION = Weighted(PRECISION_WEIGHTS)
 PICK_LOCATION = Weighted(LOCATION_WEIGHTS)
@@ -567,13 +579,13 @@ def generate_operations(count, seed, drafts=0.0, batch_size=BATCH_SIZE):
         result.persons = len(persons)
         result.sources = sum(len(pool) for pool in sources.values())
         world = World(rng, places, organisations, persons, sources)
-        with indexes_built_after(BULK_MODELS):
+        with indexes_built_after(BULK_MODELS), Writer() as writer:
             for number in range(count):
                 status = Status.DRAFT if number in draft_numbers else Status.PUBLISHED
                 world.add_operation(number, status)
                 if world.operations.pending >= batch_size:
-                    world.flush()
-            world.flush()
+                    world.flush(writer)
+            world.flush(writer)
         result.operations = world.operations.written
         result.forces = world.forces.written
         result.targets = world.targets.written
@@ -615,8 +627,11 @@ class Rows:
         self.table = connection.ops.quote_name(model._meta.db_table)
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in (*fields, *others))
         self.width = len(fields) + len(others)
+        self.vendor = connection.vendor
+        self.per_statement = max(1, connection.features.max_query_params // self.width)
         highest = model.objects.aggregate(highest=models.Max("pk"))["highest"] or 0
-        self.ids = itertools.count(highest + 1)
+        # A bound method: no Python frame for each of the run's hundreds of thousands of ids.
+        self.next_id = itertools.count(highest + 1).__next__
         self.rows = []
         self.written = 0
 
@@ -624,33 +639,34 @@ class Rows:
     def pending(self):
         return len(self.rows)
 
-    def next_id(self):
-        return next(self.ids)
-
     def add(self, *values):
         self.rows.append(values + self.constants)
 
-    def flush(self):
-        """INSERT the rows added since the last flush."""
+    def flush(self, writer=None):
+        """Write the rows added since the last flush: now, or through `writer`."""
         rows, self.rows = self.rows, []
         if not rows:
             return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY: several times faster than INSERT, whose parameters psycopg formats.
-                text = "".join("\t".join(map(copy_text, row)) + "\n" for row in rows)
-                cursor.copy_expert(
-                    f"COPY {self.table} ({self.columns}) FROM STDIN", io.StringIO(text)
-                )
-            else:
-                self.insert_many(cursor, rows)
         self.written += len(rows)
+        if writer is not None:
+            writer(functools.partial(self.write, rows=rows))
+            return
+        with connection.cursor() as cursor:
+            self.write(cursor, rows)
+
+    def write(self, cursor, rows):
+        if self.vendor == "postgresql":
+            # COPY: several times faster than INSERT, whose parameters psycopg formats.
+            text = "".join("\t".join(map(copy_text, row)) + "\n" for row in rows)
+            cursor.copy_expert(f"COPY {self.table} ({self.columns}) FROM STDIN", io.StringIO(text))
+        else:
+            self.insert_many(cursor, rows)
 
     def insert_many(self, cursor, rows):
         """SQLite: as many rows per INSERT as its parameters allow, through one prepared
         statement; a statement per row cost a third more (each one updates the AUTOINCREMENT
         counter, and Python binds it apart)."""
-        per_statement = max(1, connection.features.max_query_params // self.width)
+        per_statement = self.per_statement
         whole = len(rows) - len(rows) % per_statement
         if whole:
             cursor.executemany(
@@ -667,6 +683,52 @@ class Rows:
     def insert_sql(self, row_count):
         row = "(" + ", ".join(["%s"] * self.width) + ")"
         return f"INSERT INTO {self.table} ({self.columns}) VALUES " + ", ".join([row] * row_count)
+
+
+class Writer:
+    """Writes batches on a thread of its own while the main thread draws the next ones.
+
+    SQLite and psycopg let go of the GIL while the database works, so with two cores
+    drawing and writing overlap. The thread writes through the main thread's connection,
+    in its transaction (Django's thread sharing); the main thread leaves the connection
+    alone until the writer is closed. At most MAX_PENDING writes wait: memory stays flat.
+    """
+
+    MAX_PENDING = 10
+
+    def __init__(self):
+        self.database = connections[DEFAULT_DB_ALIAS]
+        self.jobs = queue.Queue(maxsize=self.MAX_PENDING)
+        self.error = None
+        self.thread = threading.Thread(target=self.run, name="generate_operations writer")
+
+    def __enter__(self):
+        self.database.inc_thread_sharing()
+        self.thread.start()
+        return self
+
+    def __call__(self, write):
+        """Queue `write(cursor)`; a failed earlier write is raised here, the sooner the better."""
+        if self.error is not None:
+            raise self.error
+        self.jobs.put(write)
+
+    def run(self):
+        try:
+            with self.database.cursor() as cursor:
+                while (write := self.jobs.get()) is not None:
+                    write(cursor)
+        except BaseException as error:  # raised in the main thread
+            self.error = error
+            while self.jobs.get() is not None:
+                pass  # the main thread must never wait on a full queue
+
+    def __exit__(self, exc_type, exc, traceback):
+        self.jobs.put(None)
+        self.thread.join()
+        self.database.dec_thread_sharing()
+        if self.error is not None and exc_type is None:
+            raise self.error
 
 
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -973,6 +1035,8 @@ def create_sources(rng, organisations, seed, count):
                          "accessed_on", "language", "reliability", "status"))  # fmt: skip
     days = (LAST_SOURCE_DAY - dt.date(min(YEARS), 1, 1)).days
     total = sum(weight for _, _, weight in COUNTRIES)
+    # Translated once: a lazy label costs ~20 µs each time it is formatted.
+    kind_labels = {kind: str(label) for kind, label in Source.Kind.choices}
     pools = {}
     for country, _, weight in COUNTRIES:
         drawn = []
@@ -987,7 +1051,7 @@ def create_sources(rng, organisations, seed, count):
         ):
             source = PooledSource(rows.next_id(), organisations[publisher].id, published)
             title = (
-                f"{publisher}: {Source.Kind(kind).label} on operations in {country}, "
+                f"{publisher}: {kind_labels[kind]} on operations in {country}, "
                 f"{published:%d %b %Y} (synthetic #{number})"
             )
             url = f"{prefix}/{country.lower()}/{kind.replace('_', '-')}/{number}"
@@ -1064,9 +1128,9 @@ class World:
         self.claims = Rows(Claim, CLAIM_FIELDS)
         self.claimed_forces = Rows(Claim.claimed_forces.through, ("id", "claim", "organisation"))
 
-    def flush(self):
+    def flush(self, writer):
         for rows in (self.operations, self.forces, self.targets, self.claims, self.claimed_forces):
-            rows.flush()
+            rows.flush(writer)
 
     def add_operation(self, number, status):
         rng = self.rng
@@ -1141,7 +1205,7 @@ class World:
         chosen = [self.leads[country, year].pick(self.rng)]
         others = [spec for spec in self.forces_by_year[country, year] if spec is not chosen[0]]
         if others and self.rng.random() < 0.35:
-            chosen.append(self.rng.choice(others))
+            chosen.append(choose(self.rng, others))
         return chosen
 
     def draw_targets(self, operation):
@@ -1251,8 +1315,8 @@ class Claims:
         # Six sources always (pools hold 12 or more): the last ones for the latest operations.
         start = min(start, len(pool) - 6)
         self.window = pool[start : start + 6]
-        return self.rng.sample(
-            self.window, min(PICK_SOURCE_COUNT.pick(self.rng), len(self.window))
+        return choose_some(
+            self.rng, self.window, min(PICK_SOURCE_COUNT.pick(self.rng), len(self.window))
         )
 
     def other_source(self, than):
@@ -1260,7 +1324,7 @@ class Claims:
         others = [source for source in self.sources if source is not than]
         if not others:
             others = [source for source in self.window if source is not than]
-        return self.rng.choice(others)
+        return choose(self.rng, others)
 
     # -- building claims
 
@@ -1324,7 +1388,7 @@ class Claims:
             for place in self.world.places.get((self.operation.country, kind), ())
             if place.id != self.operation.place.id
         ]
-        return self.rng.choice(pool)
+        return choose(self.rng, pool)
 
     # -- what the sources say
 
@@ -1353,7 +1417,7 @@ class Claims:
                 f"among them {rng.randint(1, low)} children" if low and rng.random() < 0.2 else ""
             )
             claims.append(
-                self.casualties(first, "people_killed", low, rng.choice((low, None)), note)
+                self.casualties(first, "people_killed", low, choose(rng, (low, None)), note)
             )
         for source in self.sources[1:]:
             # Another source repeats a point as broadly or more broadly, never narrower:
@@ -1368,16 +1432,16 @@ class Claims:
                 )
             elif echoed["point"] == "casualties":
                 low, high = (
-                    max(0, echoed["count_low"] - rng.choice((0, 0, 1))),
+                    max(0, echoed["count_low"] - choose(rng, (0, 0, 1))),
                     echoed["count_high"],
                 )
                 if high is not None:
-                    high = rng.choice((high, high + rng.randint(1, 3), None))
+                    high = choose(rng, (high, high + rng.randint(1, 3), None))
                 claims.append(self.casualties(source, echoed["category"], low, high))
         source = choose(rng, self.sources)
         if rng.random() < 0.12:
             # The operation's period, or the month or year around it: periods that overlap.
-            precision = rng.choice((operation.date_precision, "month", "year"))
+            precision = choose(rng, (operation.date_precision, "month", "year"))
             if PRECISIONS.index(precision) < PRECISIONS.index(operation.date_precision):
                 precision = operation.date_precision
             start = dates.truncate(operation.local, precision).astimezone(dt.UTC)
@@ -1406,7 +1470,7 @@ class Claims:
 
         if contest == "civilians":
             # "No civilians were harmed" against one to three killed.
-            category = rng.choice(("civilians_killed", "civilians_wounded"))
+            category = choose(rng, ("civilians_killed", "civilians_wounded"))
             added = []
             if existing("casualties", category) is None:
                 added.append(self.casualties(first, category, 0, 0))
@@ -1428,16 +1492,16 @@ class Claims:
             else:
                 low = earlier["count_high"] + rng.randint(1, 4)
                 added.append(
-                    self.casualties(dissent, "combatants_killed", low, rng.choice((low, None)))
+                    self.casualties(dissent, "combatants_killed", low, choose(rng, (low, None)))
                 )
             return added, ("casualties", "combatants_killed")
         if contest == "outcome":
-            target = rng.choice(named)
+            target = choose(rng, named)
             added = []
             if not any(c["point"] == "outcome" and c["target"] == target.id for c in claims):
                 added.append(self.outcome(first, target, target.outcome))
             others = [o for o in Outcome.values if o not in (target.outcome, Outcome.UNKNOWN)]
-            added.append(self.outcome(dissent, target, rng.choice(others)))
+            added.append(self.outcome(dissent, target, choose(rng, others)))
             return added, ("outcome", target.id)
         if contest == "time":
             # Always the operation's own period: an agreeing claim of the month around it
@@ -1463,7 +1527,7 @@ class Claims:
             else:
                 lead = operation.forces[0]
                 partners = [spec[0] for spec in FORCES[operation.country] if spec[0] != lead.name]
-                differing = [lead, self.world.organisations[rng.choice(partners)]]
+                differing = [lead, self.world.organisations[choose(rng, partners)]]
             added.append(self.forces(dissent, differing))
         return added, (contest,)
 
@@ -1474,11 +1538,11 @@ class Claims:
         early = self.sources[0]
         late = self.other_source(than=early)
         correctable = [t for t in self.targets if t.outcome in EARLIER_OUTCOMES]
-        point = rng.choice(
-            ["casualties", "time", "place", "kind"] + ["outcome"] * 3 * bool(correctable)
+        point = choose(
+            rng, ["casualties", "time", "place", "kind"] + ["outcome"] * 3 * bool(correctable)
         )
         if point == "outcome":
-            target = rng.choice(correctable)
+            target = choose(rng, correctable)
             if ("outcome", target.id) in avoid:
                 return None
             return (
@@ -1487,7 +1551,7 @@ class Claims:
             )
         if point == "casualties":
             # Corrected downwards, as in the demo: "three children", then "two".
-            category = rng.choice(("civilians_killed", "civilians_wounded"))
+            category = choose(rng, ("civilians_killed", "civilians_wounded"))
             if any(c["point"] == "casualties" and c["category"] == category for c in claims):
                 return None
             count = rng.randint(1, 4)
