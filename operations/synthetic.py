@@ -580,18 +580,20 @@ def generate_operations(count, seed, drafts=0.0, batch_size=BATCH_SIZE):
         result.persons = len(persons)
         result.sources = sum(len(pool) for pool in sources.values())
         world = World(rng, places, organisations, persons, sources)
-        with indexes_built_after(BULK_MODELS), Writer() as writer:
-            for number in range(count):
-                status = Status.DRAFT if number in draft_numbers else Status.PUBLISHED
-                world.add_operation(number, status)
-                if world.operations.pending >= batch_size:
-                    world.flush(writer)
-            world.flush(writer)
+        with indexes_built_after(BULK_MODELS):
+            with Writer() as writer:
+                for number in range(count):
+                    status = Status.DRAFT if number in draft_numbers else Status.PUBLISHED
+                    world.add_operation(number, status)
+                    if world.operations.pending >= batch_size:
+                        world.flush(writer)
+                world.flush(writer)
+            # Before the indexes: PostgreSQL builds none while checks are pending.
+            connection.check_constraints(table_names=[model._meta.db_table for model in WRITTEN])
         result.operations = world.operations.written
         result.forces = world.forces.written
         result.targets = world.targets.written
         result.claims = world.claims.written
-        connection.check_constraints(table_names=[model._meta.db_table for model in WRITTEN])
         reset_sequences()
         refresh_statistics()
     result.seconds = time.perf_counter() - started
@@ -629,7 +631,9 @@ class Rows:
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in (*fields, *others))
         self.width = len(fields) + len(others)
         self.vendor = connection.vendor
-        self.per_statement = max(1, connection.features.max_query_params // self.width)
+        # Rows per INSERT (SQLite): as many as its parameters allow. PostgreSQL has no such
+        # limit, and takes COPY instead.
+        self.per_statement = max(1, (connection.features.max_query_params or 999) // self.width)
         highest = model.objects.aggregate(highest=models.Max("pk"))["highest"] or 0
         # A bound method: no Python frame for each of the run's hundreds of thousands of ids.
         self.next_id = itertools.count(highest + 1).__next__
