@@ -794,25 +794,19 @@ def indexes_built_after(models):
 
 
 def secondary_indexes(cursor, tables):
-    """[(name, CREATE INDEX statement)] of the non-unique indexes on `tables`."""
-    placeholders = ", ".join(["%s"] * len(tables))
-    if connection.vendor == "sqlite":
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({placeholders}) "
-            "ORDER BY name",
-            tables,
-        )
-    elif connection.vendor == "postgresql":
-        # Not those that back a constraint (primary keys, unique constraints).
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-            f"AND tablename IN ({placeholders}) AND indexdef NOT LIKE 'CREATE UNIQUE%%' "
-            "AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname",
-            tables,
-        )
-    else:
+    """[(name, CREATE INDEX statement)] of the non-unique indexes on `tables`, on SQLite.
+
+    Not on PostgreSQL: there, dropping and building them again made a run no faster in
+    the one comparison made (100,000 operations, 127 s against 112, a loaded machine).
+    """
+    if connection.vendor != "sqlite":
         return []
+    placeholders = ", ".join(["%s"] * len(tables))
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({placeholders}) ORDER BY name",
+        tables,
+    )
     return cursor.fetchall()
 
 
