@@ -26,13 +26,10 @@ an operation's `occurred_on`, normalised source URLs. No history rows are writte
 
 import bisect
 import datetime as dt
-import functools
 import io
 import itertools
 import operator
-import queue
 import random
-import threading
 import time
 from collections import defaultdict, namedtuple
 from contextlib import contextmanager
@@ -41,7 +38,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from . import dates
@@ -581,15 +578,13 @@ def generate_operations(count, seed, drafts=0.0, batch_size=BATCH_SIZE):
         result.sources = sum(len(pool) for pool in sources.values())
         world = World(rng, places, organisations, persons, sources)
         with indexes_built_after(BULK_MODELS):
-            with Writer() as writer:
-                for number in range(count):
-                    status = Status.DRAFT if number in draft_numbers else Status.PUBLISHED
-                    world.add_operation(number, status)
-                    if world.operations.pending >= batch_size:
-                        world.flush(writer)
-                world.flush(writer)
-            # Before the indexes: PostgreSQL builds none while checks are pending.
-            connection.check_constraints(table_names=[model._meta.db_table for model in WRITTEN])
+            for number in range(count):
+                status = Status.DRAFT if number in draft_numbers else Status.PUBLISHED
+                world.add_operation(number, status)
+                if world.operations.pending >= batch_size:
+                    world.flush()
+            world.flush()
+        connection.check_constraints(table_names=[model._meta.db_table for model in WRITTEN])
         result.operations = world.operations.written
         result.forces = world.forces.written
         result.targets = world.targets.written
@@ -647,17 +642,14 @@ class Rows:
     def add(self, *values):
         self.rows.append(values + self.constants)
 
-    def flush(self, writer=None):
-        """Write the rows added since the last flush: now, or through `writer`."""
+    def flush(self):
+        """Write the rows added since the last flush."""
         rows, self.rows = self.rows, []
         if not rows:
             return
-        self.written += len(rows)
-        if writer is not None:
-            writer(functools.partial(self.write, rows=rows))
-            return
         with connection.cursor() as cursor:
             self.write(cursor, rows)
+        self.written += len(rows)
 
     def write(self, cursor, rows):
         if self.vendor == "postgresql":
@@ -688,52 +680,6 @@ class Rows:
     def insert_sql(self, row_count):
         row = "(" + ", ".join(["%s"] * self.width) + ")"
         return f"INSERT INTO {self.table} ({self.columns}) VALUES " + ", ".join([row] * row_count)
-
-
-class Writer:
-    """Writes batches on a thread of its own while the main thread draws the next ones.
-
-    SQLite and psycopg let go of the GIL while the database works, so with two cores
-    drawing and writing overlap. The thread writes through the main thread's connection,
-    in its transaction (Django's thread sharing); the main thread leaves the connection
-    alone until the writer is closed. At most MAX_PENDING writes wait: memory stays flat.
-    """
-
-    MAX_PENDING = 10
-
-    def __init__(self):
-        self.database = connections[DEFAULT_DB_ALIAS]
-        self.jobs = queue.Queue(maxsize=self.MAX_PENDING)
-        self.error = None
-        self.thread = threading.Thread(target=self.run, name="generate_operations writer")
-
-    def __enter__(self):
-        self.database.inc_thread_sharing()
-        self.thread.start()
-        return self
-
-    def __call__(self, write):
-        """Queue `write(cursor)`; a failed earlier write is raised here, the sooner the better."""
-        if self.error is not None:
-            raise self.error
-        self.jobs.put(write)
-
-    def run(self):
-        try:
-            with self.database.cursor() as cursor:
-                while (write := self.jobs.get()) is not None:
-                    write(cursor)
-        except BaseException as error:  # raised in the main thread
-            self.error = error
-            while self.jobs.get() is not None:
-                pass  # the main thread must never wait on a full queue
-
-    def __exit__(self, exc_type, exc, traceback):
-        self.jobs.put(None)
-        self.thread.join()
-        self.database.dec_thread_sharing()
-        if self.error is not None and exc_type is None:
-            raise self.error
 
 
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -1138,9 +1084,9 @@ class World:
         self.claims = Rows(Claim, CLAIM_FIELDS)
         self.claimed_forces = Rows(Claim.claimed_forces.through, ("id", "claim", "organisation"))
 
-    def flush(self, writer):
+    def flush(self):
         for rows in (self.operations, self.forces, self.targets, self.claims, self.claimed_forces):
-            rows.flush(writer)
+            rows.flush()
 
     def add_operation(self, number, status):
         rng = self.rng

@@ -417,7 +417,6 @@ def test_a_run_that_fails_midway_writes_nothing_and_keeps_every_index(monkeypatc
 
 
 def test_a_failed_write_stops_the_run_and_writes_nothing(monkeypatch):
-    # Claims are written by the writer thread: its error reaches the caller.
     write = Rows.write
 
     def write_all_but_claims(self, cursor, rows):
