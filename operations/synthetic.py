@@ -21,7 +21,10 @@ operations and their rows) is written as prepared rows with ids given here (`Row
 executemany, PostgreSQL's COPY). Model instances handed to bulk_create cost ~100 µs a row in
 Python, which held a run to ~700 operations a second. So what save() would do is done
 here: search keys (refresh_search_keys on a scratch instance), a claim's `occurred_until`,
-an operation's `occurred_on`, normalised source URLs. No history rows are written.
+an operation's `occurred_on`, normalised source URLs. No history rows are written. On
+SQLite the operations' tables are loaded without their secondary indexes (built again
+after) and foreign keys are checked once at the end; memory stays bounded (batches, a
+64 MB page cache).
 """
 
 import bisect
