@@ -952,7 +952,9 @@ def person_names(rng):
 
 
 PooledPerson = namedtuple("PooledPerson", "id name")
-PooledSource = namedtuple("PooledSource", "id publisher_id published_on")
+# A publisher speaks through different people in different countries: `attributions` are
+# those of the source's publisher in its country.
+PooledSource = namedtuple("PooledSource", "id publisher_id published_on attributions")
 
 
 def create_persons(rng, count):
@@ -998,15 +1000,18 @@ def create_sources(rng, organisations, seed, count):
     for country, _, weight in COUNTRIES:
         drawn = []
         for _ in range(max(12, count * weight // total)):
-            publisher, kinds, reliability, language_code, _ = rng.choice(PUBLISHERS[country])
+            spec = rng.choice(PUBLISHERS[country])
+            publisher, kinds, reliability, language_code, attributions = spec
             published = dt.date(min(YEARS), 1, 1) + dt.timedelta(days=rng.randrange(days))
-            drawn.append((published, publisher, rng.choice(kinds), reliability, language_code))
+            drawn.append((published, publisher, rng.choice(kinds), reliability, language_code,
+                          attributions))  # fmt: skip
         drawn.sort(key=lambda source: source[0])
         pool = pools[country] = []
-        for number, (published, publisher, kind, reliability, language_code) in enumerate(
-            drawn, start=1
-        ):
-            source = PooledSource(rows.next_id(), organisations[publisher].id, published)
+        for number, (published, publisher, kind, reliability, language_code,
+                     attributions) in enumerate(drawn, start=1):  # fmt: skip
+            source = PooledSource(
+                rows.next_id(), organisations[publisher].id, published, attributions
+            )
             title = (
                 f"{publisher}: {kind_labels[kind]} on operations in {country}, "
                 f"{published:%d %b %Y} (synthetic #{number})"
@@ -1038,12 +1043,6 @@ class World:
         self.sources = sources
         self.source_days = {
             country: [s.published_on for s in pool] for country, pool in sources.items()
-        }
-        # A publisher speaks through different people in different countries.
-        self.attributions = {
-            (country, organisations[spec[0]].id): spec[4]
-            for country, specs in PUBLISHERS.items()
-            for spec in specs
         }
         # Only where some force of the pool fought ISIS that year.
         self.countries = {
@@ -1289,13 +1288,12 @@ class Claims:
 
     def claim(self, source, point, **fields):
         rng = self.rng
-        attributions = self.world.attributions[self.operation.country, source.publisher_id]
         claim = {
             **EMPTY_CLAIM,
             "operation": self.operation.id,
             "source": source.id,
             "point": point,
-            "attribution": choose(rng, attributions),
+            "attribution": choose(rng, source.attributions),
             "credibility": PICK_CREDIBILITY.pick(rng),
             **fields,
         }
