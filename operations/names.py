@@ -308,6 +308,9 @@ def _fold_cluster(kinds):
     return "".join(out)
 
 
+# The keys of one token depend on that token alone, and tokens recur across names (Abu,
+# Muhammad, Shammari): cached, a bulk load of thousands of names folds each token once.
+@lru_cache(maxsize=16384)
 def _latin_keys(token):
     if token in _CANONICAL:
         return _CANONICAL[token]
@@ -368,6 +371,7 @@ def _latin_skeleton(units):
 # --- Arabic keys ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=16384)
 def _arabic_keys(token):
     token = re.sub(r"(.)\1+", r"\1", token)  # a shadda typed as a doubled letter
     if token == "الله":

@@ -21,7 +21,10 @@ operations and their rows) is written as prepared rows with ids given here (`Row
 executemany, PostgreSQL's COPY). Model instances handed to bulk_create cost ~100 µs a row in
 Python, which held a run to ~700 operations a second. So what save() would do is done
 here: search keys (refresh_search_keys on a scratch instance), a claim's `occurred_until`,
-an operation's `occurred_on`, normalised source URLs. No history rows are written.
+an operation's `occurred_on`, normalised source URLs. No history rows are written. On
+SQLite the operations' tables are loaded without their secondary indexes (built again
+after) and foreign keys are checked once at the end; memory stays bounded (batches, a
+64 MB page cache).
 """
 
 import bisect
@@ -62,7 +65,8 @@ from .models import (
 )
 from .normalise import normalise_url
 
-BATCH_SIZE = 2_000
+BATCH_SIZE = 2_000  # operations per write
+ROWS_PER_WRITE = 10_000  # persons' and sources' rows per write
 URL_BASE = "https://synthetic.example.org"
 MAX_CLAIMS = 8
 CONTESTED_SHARE = 1 / 6
@@ -504,6 +508,15 @@ def choose(rng, items):
     return items[int(rng.random() * len(items))]
 
 
+def choose_some(rng, items, count):
+    """rng.sample() for the hot paths, drawn the same way as choose()."""
+    pool = list(items)
+    for index in range(count):
+        other = index + int(rng.random() * (len(pool) - index))
+        pool[index], pool[other] = pool[other], pool[index]
+    return pool[:count]
+
+
 PICK_YEAR = Weighted(YEARS)
 PICK_PRECISION = Weighted(PRECISION_WEIGHTS)
 PICK_LOCATION = Weighted(LOCATION_WEIGHTS)
@@ -557,23 +570,27 @@ def generate_operations(count, seed, drafts=0.0, batch_size=BATCH_SIZE):
     )
     result = Generated(drafts=len(draft_numbers))
     keys = SearchKeys()
-    with transaction.atomic(), large_sqlite_cache():
+    # Foreign keys are checked once at the end, table by table, as loaddata does: on SQLite
+    # checking them row by row cost a fifth of the writing (a no-op inside a transaction).
+    with connection.constraint_checks_disabled(), transaction.atomic(), large_sqlite_cache():
         # Rows go in by the batch, past the signals: readers' caches are told here.
         data_changed()
         organisations, result.organisations = ensure_organisations(keys)
         places, result.places = ensure_places(rng, keys, count)
         # Each person is targeted ~13 times: folding a name for its search keys costs ~75 µs.
-        persons = create_persons(rng, keys, count // 10 + 30)
+        persons = create_persons(rng, count // 10 + 30)
         sources = create_sources(rng, organisations, seed, count // 4 + 60)
         result.persons = len(persons)
         result.sources = sum(len(pool) for pool in sources.values())
         world = World(rng, places, organisations, persons, sources)
-        for number in range(count):
-            status = Status.DRAFT if number in draft_numbers else Status.PUBLISHED
-            world.add_operation(number, status)
-            if world.operations.pending >= batch_size:
-                world.flush()
-        world.flush()
+        with indexes_built_after(BULK_MODELS):
+            for number in range(count):
+                status = Status.DRAFT if number in draft_numbers else Status.PUBLISHED
+                world.add_operation(number, status)
+                if world.operations.pending >= batch_size:
+                    world.flush()
+            world.flush()
+        connection.check_constraints(table_names=[model._meta.db_table for model in WRITTEN])
         result.operations = world.operations.written
         result.forces = world.forces.written
         result.targets = world.targets.written
@@ -614,8 +631,13 @@ class Rows:
         self.table = connection.ops.quote_name(model._meta.db_table)
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in (*fields, *others))
         self.width = len(fields) + len(others)
+        self.vendor = connection.vendor
+        # Rows per INSERT (SQLite): as many as its parameters allow. PostgreSQL has no such
+        # limit, and takes COPY instead.
+        self.per_statement = max(1, (connection.features.max_query_params or 999) // self.width)
         highest = model.objects.aggregate(highest=models.Max("pk"))["highest"] or 0
-        self.ids = itertools.count(highest + 1)
+        # A bound method: no Python frame for each of the run's hundreds of thousands of ids.
+        self.next_id = itertools.count(highest + 1).__next__
         self.rows = []
         self.written = 0
 
@@ -623,29 +645,47 @@ class Rows:
     def pending(self):
         return len(self.rows)
 
-    def next_id(self):
-        return next(self.ids)
-
     def add(self, *values):
         self.rows.append(values + self.constants)
 
     def flush(self):
-        """INSERT the rows added since the last flush."""
+        """Write the rows added since the last flush."""
         rows, self.rows = self.rows, []
         if not rows:
             return
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY: several times faster than INSERT, whose parameters psycopg formats.
-                text = "".join("\t".join(map(copy_text, row)) + "\n" for row in rows)
-                cursor.copy_expert(
-                    f"COPY {self.table} ({self.columns}) FROM STDIN", io.StringIO(text)
-                )
-            else:
-                # One prepared statement for all rows: SQLite's fastest path.
-                one = "(" + ", ".join(["%s"] * self.width) + ")"
-                cursor.executemany(f"INSERT INTO {self.table} ({self.columns}) VALUES {one}", rows)
+            self.write(cursor, rows)
         self.written += len(rows)
+
+    def write(self, cursor, rows):
+        if self.vendor == "postgresql":
+            # COPY: several times faster than INSERT, whose parameters psycopg formats.
+            text = "".join("\t".join(map(copy_text, row)) + "\n" for row in rows)
+            cursor.copy_expert(f"COPY {self.table} ({self.columns}) FROM STDIN", io.StringIO(text))
+        else:
+            self.insert_many(cursor, rows)
+
+    def insert_many(self, cursor, rows):
+        """SQLite: as many rows per INSERT as its parameters allow, through one prepared
+        statement; a statement per row cost a third more (each one updates the AUTOINCREMENT
+        counter, and Python binds it apart)."""
+        per_statement = self.per_statement
+        whole = len(rows) - len(rows) % per_statement
+        if whole:
+            cursor.executemany(
+                self.insert_sql(per_statement),
+                [
+                    tuple(itertools.chain.from_iterable(rows[start : start + per_statement]))
+                    for start in range(0, whole, per_statement)
+                ],
+            )
+        if whole < len(rows):
+            rest = rows[whole:]
+            cursor.execute(self.insert_sql(len(rest)), tuple(itertools.chain.from_iterable(rest)))
+
+    def insert_sql(self, row_count):
+        row = "(" + ", ".join(["%s"] * self.width) + ")"
+        return f"INSERT INTO {self.table} ({self.columns}) VALUES " + ", ".join([row] * row_count)
 
 
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -659,10 +699,11 @@ def copy_text(value):
 
 
 @contextmanager
-def large_sqlite_cache(megabytes=512):
-    """A larger page cache for this connection while it writes (restored after): with
-    SQLite's default 2 MB, a large run's indexes no longer fit, and writing 100,000
-    operations took a fifth longer."""
+def large_sqlite_cache(megabytes=64):
+    """A larger page cache for this connection while it writes (restored after): SQLite's
+    default 2 MB made building the indexes of 100,000 operations a fifth slower. Bounded,
+    so that memory does not grow with the database (512 MB held all of it: 340 MB at
+    100,000 operations, for 7% less time)."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -677,12 +718,54 @@ def large_sqlite_cache(megabytes=512):
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
+# The models whose rows grow with the count (persons and sources are written before).
+BULK_MODELS = (Operation, OperationForce, Target, Claim, Claim.claimed_forces.through)
+# Every model a run writes to.
+WRITTEN = (Organisation, OrganisationAlias, Place, PlaceName, Person, PersonAlias, Source,
+           *BULK_MODELS)  # fmt: skip
+
+
+@contextmanager
+def indexes_built_after(models):
+    """The tables' secondary indexes dropped while rows go in, and created again after.
+
+    Building an index once from all its rows is faster than updating it row by row: at
+    20,000 operations SQLite spent 2.1 s inserting with them and 1.4 s without, plus
+    0.3 s to build them again. Unique indexes stay, since they check what is written.
+    DDL is transactional here, so a failed run leaves every index as it was.
+    """
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        indexes = secondary_indexes(cursor, tables)
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
+def secondary_indexes(cursor, tables):
+    """[(name, CREATE INDEX statement)] of the non-unique indexes on `tables`, on SQLite.
+
+    Not on PostgreSQL: there, dropping and building them again made a run no faster in
+    the one comparison made (100,000 operations, 127 s against 112, a loaded machine).
+    """
+    if connection.vendor != "sqlite":
+        return []
+    placeholders = ", ".join(["%s"] * len(tables))
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({placeholders}) ORDER BY name",
+        tables,
+    )
+    return cursor.fetchall()
+
+
 def reset_sequences():
     """Move PostgreSQL's id sequences past the ids given here (SQLite needs nothing)."""
-    written = [Organisation, OrganisationAlias, Place, PlaceName, Person, PersonAlias, Source,
-               Operation, OperationForce, Target, Claim, Claim.claimed_forces.through]  # fmt: skip
     with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), written):
+        for statement in connection.ops.sequence_reset_sql(no_style(), WRITTEN):
             cursor.execute(statement)
 
 
@@ -715,9 +798,16 @@ def insert(model, records):
     return records
 
 
+def search_keys(model, name):
+    """(search_key, skeleton_key) as the model's own refresh_search_keys() sets them."""
+    scratch = model(name=name)
+    scratch.refresh_search_keys()
+    return scratch.search_key, scratch.skeleton_key
+
+
 class SearchKeys:
-    """A name's search keys, computed once by the model's own refresh_search_keys():
-    folding costs ~0.1 ms, and names repeat."""
+    """The search keys of the pools' names, computed once: folding costs ~0.1 ms, and
+    names repeat. (Persons' names hardly repeat: kept, they would grow with the count.)"""
 
     def __init__(self):
         self.known = {}
@@ -725,9 +815,7 @@ class SearchKeys:
     def of(self, model, name):
         keys = self.known.get(name)
         if keys is None:
-            scratch = model(name=name)
-            scratch.refresh_search_keys()
-            keys = self.known[name] = (scratch.search_key, scratch.skeleton_key)
+            keys = self.known[name] = search_keys(model, name)
         return keys
 
     def fill(self, records):
@@ -867,19 +955,24 @@ def person_names(rng):
 
 
 PooledPerson = namedtuple("PooledPerson", "id name")
-PooledSource = namedtuple("PooledSource", "id publisher_id published_on")
+# A publisher speaks through different people in different countries: `attributions` are
+# those of the source's publisher in its country.
+PooledSource = namedtuple("PooledSource", "id publisher_id published_on attributions")
 
 
-def create_persons(rng, keys, count):
+def create_persons(rng, count):
     persons = Rows(Person, ("id", "name", "search_key", "skeleton_key", "description", "status"))
     aliases = Rows(PersonAlias, ("id", "person", "name", "search_key", "skeleton_key", "kind"))
     pool = []
     for _ in range(count):
+        if aliases.pending >= ROWS_PER_WRITE:
+            persons.flush()
+            aliases.flush()
         canonical, others = person_names(rng)
         person = PooledPerson(persons.next_id(), canonical)
-        persons.add(person.id, canonical, *keys.of(Person, canonical), "", Status.PUBLISHED)
+        persons.add(person.id, canonical, *search_keys(Person, canonical), "", Status.PUBLISHED)
         for name, kind in rng.sample(others, min(PICK_ALIAS_COUNT.pick(rng), len(others))):
-            aliases.add(aliases.next_id(), person.id, name, *keys.of(PersonAlias, name), kind)
+            aliases.add(aliases.next_id(), person.id, name, *search_keys(PersonAlias, name), kind)
         pool.append(person)
     persons.flush()
     aliases.flush()
@@ -904,21 +997,26 @@ def create_sources(rng, organisations, seed, count):
                          "accessed_on", "language", "reliability", "status"))  # fmt: skip
     days = (LAST_SOURCE_DAY - dt.date(min(YEARS), 1, 1)).days
     total = sum(weight for _, _, weight in COUNTRIES)
+    # Translated once: a lazy label costs ~20 µs each time it is formatted.
+    kind_labels = {kind: str(label) for kind, label in Source.Kind.choices}
     pools = {}
     for country, _, weight in COUNTRIES:
         drawn = []
         for _ in range(max(12, count * weight // total)):
-            publisher, kinds, reliability, language_code, _ = rng.choice(PUBLISHERS[country])
+            spec = rng.choice(PUBLISHERS[country])
+            publisher, kinds, reliability, language_code, attributions = spec
             published = dt.date(min(YEARS), 1, 1) + dt.timedelta(days=rng.randrange(days))
-            drawn.append((published, publisher, rng.choice(kinds), reliability, language_code))
+            drawn.append((published, publisher, rng.choice(kinds), reliability, language_code,
+                          attributions))  # fmt: skip
         drawn.sort(key=lambda source: source[0])
         pool = pools[country] = []
-        for number, (published, publisher, kind, reliability, language_code) in enumerate(
-            drawn, start=1
-        ):
-            source = PooledSource(rows.next_id(), organisations[publisher].id, published)
+        for number, (published, publisher, kind, reliability, language_code,
+                     attributions) in enumerate(drawn, start=1):  # fmt: skip
+            source = PooledSource(
+                rows.next_id(), organisations[publisher].id, published, attributions
+            )
             title = (
-                f"{publisher}: {Source.Kind(kind).label} on operations in {country}, "
+                f"{publisher}: {kind_labels[kind]} on operations in {country}, "
                 f"{published:%d %b %Y} (synthetic #{number})"
             )
             url = f"{prefix}/{country.lower()}/{kind.replace('_', '-')}/{number}"
@@ -927,6 +1025,8 @@ def create_sources(rng, organisations, seed, count):
             rows.add(source.id, kind, title, url, source.publisher_id, db_date(published),
                      db_date(accessed), language_code, reliability, Status.PUBLISHED)  # fmt: skip
             pool.append(source)
+            if rows.pending >= ROWS_PER_WRITE:
+                rows.flush()
     rows.flush()
     return pools
 
@@ -946,12 +1046,6 @@ class World:
         self.sources = sources
         self.source_days = {
             country: [s.published_on for s in pool] for country, pool in sources.items()
-        }
-        # A publisher speaks through different people in different countries.
-        self.attributions = {
-            (country, organisations[spec[0]].id): spec[4]
-            for country, specs in PUBLISHERS.items()
-            for spec in specs
         }
         # Only where some force of the pool fought ISIS that year.
         self.countries = {
@@ -1072,7 +1166,7 @@ class World:
         chosen = [self.leads[country, year].pick(self.rng)]
         others = [spec for spec in self.forces_by_year[country, year] if spec is not chosen[0]]
         if others and self.rng.random() < 0.35:
-            chosen.append(self.rng.choice(others))
+            chosen.append(choose(self.rng, others))
         return chosen
 
     def draw_targets(self, operation):
@@ -1182,8 +1276,8 @@ class Claims:
         # Six sources always (pools hold 12 or more): the last ones for the latest operations.
         start = min(start, len(pool) - 6)
         self.window = pool[start : start + 6]
-        return self.rng.sample(
-            self.window, min(PICK_SOURCE_COUNT.pick(self.rng), len(self.window))
+        return choose_some(
+            self.rng, self.window, min(PICK_SOURCE_COUNT.pick(self.rng), len(self.window))
         )
 
     def other_source(self, than):
@@ -1191,19 +1285,18 @@ class Claims:
         others = [source for source in self.sources if source is not than]
         if not others:
             others = [source for source in self.window if source is not than]
-        return self.rng.choice(others)
+        return choose(self.rng, others)
 
     # -- building claims
 
     def claim(self, source, point, **fields):
         rng = self.rng
-        attributions = self.world.attributions[self.operation.country, source.publisher_id]
         claim = {
             **EMPTY_CLAIM,
             "operation": self.operation.id,
             "source": source.id,
             "point": point,
-            "attribution": choose(rng, attributions),
+            "attribution": choose(rng, source.attributions),
             "credibility": PICK_CREDIBILITY.pick(rng),
             **fields,
         }
@@ -1255,7 +1348,7 @@ class Claims:
             for place in self.world.places.get((self.operation.country, kind), ())
             if place.id != self.operation.place.id
         ]
-        return self.rng.choice(pool)
+        return choose(self.rng, pool)
 
     # -- what the sources say
 
@@ -1284,7 +1377,7 @@ class Claims:
                 f"among them {rng.randint(1, low)} children" if low and rng.random() < 0.2 else ""
             )
             claims.append(
-                self.casualties(first, "people_killed", low, rng.choice((low, None)), note)
+                self.casualties(first, "people_killed", low, choose(rng, (low, None)), note)
             )
         for source in self.sources[1:]:
             # Another source repeats a point as broadly or more broadly, never narrower:
@@ -1299,16 +1392,16 @@ class Claims:
                 )
             elif echoed["point"] == "casualties":
                 low, high = (
-                    max(0, echoed["count_low"] - rng.choice((0, 0, 1))),
+                    max(0, echoed["count_low"] - choose(rng, (0, 0, 1))),
                     echoed["count_high"],
                 )
                 if high is not None:
-                    high = rng.choice((high, high + rng.randint(1, 3), None))
+                    high = choose(rng, (high, high + rng.randint(1, 3), None))
                 claims.append(self.casualties(source, echoed["category"], low, high))
         source = choose(rng, self.sources)
         if rng.random() < 0.12:
             # The operation's period, or the month or year around it: periods that overlap.
-            precision = rng.choice((operation.date_precision, "month", "year"))
+            precision = choose(rng, (operation.date_precision, "month", "year"))
             if PRECISIONS.index(precision) < PRECISIONS.index(operation.date_precision):
                 precision = operation.date_precision
             start = dates.truncate(operation.local, precision).astimezone(dt.UTC)
@@ -1337,7 +1430,7 @@ class Claims:
 
         if contest == "civilians":
             # "No civilians were harmed" against one to three killed.
-            category = rng.choice(("civilians_killed", "civilians_wounded"))
+            category = choose(rng, ("civilians_killed", "civilians_wounded"))
             added = []
             if existing("casualties", category) is None:
                 added.append(self.casualties(first, category, 0, 0))
@@ -1359,16 +1452,16 @@ class Claims:
             else:
                 low = earlier["count_high"] + rng.randint(1, 4)
                 added.append(
-                    self.casualties(dissent, "combatants_killed", low, rng.choice((low, None)))
+                    self.casualties(dissent, "combatants_killed", low, choose(rng, (low, None)))
                 )
             return added, ("casualties", "combatants_killed")
         if contest == "outcome":
-            target = rng.choice(named)
+            target = choose(rng, named)
             added = []
             if not any(c["point"] == "outcome" and c["target"] == target.id for c in claims):
                 added.append(self.outcome(first, target, target.outcome))
             others = [o for o in Outcome.values if o not in (target.outcome, Outcome.UNKNOWN)]
-            added.append(self.outcome(dissent, target, rng.choice(others)))
+            added.append(self.outcome(dissent, target, choose(rng, others)))
             return added, ("outcome", target.id)
         if contest == "time":
             # Always the operation's own period: an agreeing claim of the month around it
@@ -1394,7 +1487,7 @@ class Claims:
             else:
                 lead = operation.forces[0]
                 partners = [spec[0] for spec in FORCES[operation.country] if spec[0] != lead.name]
-                differing = [lead, self.world.organisations[rng.choice(partners)]]
+                differing = [lead, self.world.organisations[choose(rng, partners)]]
             added.append(self.forces(dissent, differing))
         return added, (contest,)
 
@@ -1405,11 +1498,11 @@ class Claims:
         early = self.sources[0]
         late = self.other_source(than=early)
         correctable = [t for t in self.targets if t.outcome in EARLIER_OUTCOMES]
-        point = rng.choice(
-            ["casualties", "time", "place", "kind"] + ["outcome"] * 3 * bool(correctable)
+        point = choose(
+            rng, ["casualties", "time", "place", "kind"] + ["outcome"] * 3 * bool(correctable)
         )
         if point == "outcome":
-            target = rng.choice(correctable)
+            target = choose(rng, correctable)
             if ("outcome", target.id) in avoid:
                 return None
             return (
@@ -1418,7 +1511,7 @@ class Claims:
             )
         if point == "casualties":
             # Corrected downwards, as in the demo: "three children", then "two".
-            category = rng.choice(("civilians_killed", "civilians_wounded"))
+            category = choose(rng, ("civilians_killed", "civilians_wounded"))
             if any(c["point"] == "casualties" and c["category"] == category for c in claims):
                 return None
             count = rng.randint(1, 4)

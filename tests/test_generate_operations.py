@@ -11,7 +11,7 @@ from django.db.models import Count
 from operations import models
 from operations.dates import DatePrecision
 from operations.normalise import normalise_url
-from operations.synthetic import URL_BASE, generate_operations
+from operations.synthetic import BULK_MODELS, URL_BASE, Rows, World, generate_operations
 
 from .factories import OperationFactory, PersonFactory, SourceFactory
 
@@ -210,6 +210,75 @@ def test_every_kind_precision_point_and_outcome_appears():
     assert models.Claim.objects.filter(count_low__isnull=False, count_high__isnull=True).exists()
 
 
+def test_operations_fall_between_2014_and_2026_in_their_local_time():
+    generate_operations(400, seed=18)
+    years = Counter(
+        operation.local_occurred_at.year for operation in models.Operation.objects.all()
+    )
+    assert min(years) == 2014 and max(years) == 2026
+    assert len(years) == 13
+
+
+def test_places_have_coordinates_and_operations_spread_beyond_syria_and_iraq():
+    generate_operations(400, seed=19)
+    places = models.Place.objects.filter(operations__isnull=False).distinct()
+    for place in places:
+        assert place.latitude is not None and place.longitude is not None
+        assert -90 <= place.latitude <= 90 and -180 <= place.longitude <= 180
+    countries = Counter(models.Operation.objects.values_list("place__country", flat=True))
+    assert countries.most_common(2)[0][0] in ("SY", "IQ")
+    others = sum(number for country, number in countries.items() if country not in ("SY", "IQ"))
+    assert 0.1 * 400 <= others <= 0.4 * 400
+
+
+def test_every_number_of_targets_and_claims_occurs():
+    generate_operations(400, seed=20)
+    operations = models.Operation.objects.annotate(
+        target_count=Count("targets", distinct=True), claim_count=Count("claims", distinct=True)
+    )
+    assert set(operations.values_list("target_count", flat=True)) == {1, 2, 3, 4}
+    assert set(operations.values_list("claim_count", flat=True)) == set(range(1, 9))
+
+
+def test_claims_come_from_a_pool_of_sources_shared_between_operations():
+    generate_operations(400, seed=21)
+    operations_per_source = Counter(
+        source for source, _ in models.Claim.objects.values_list("source", "operation").distinct()
+    )
+    assert max(operations_per_source.values()) >= 3
+    sources_per_operation = models.Operation.objects.annotate(
+        source_count=Count("claims__source", distinct=True)
+    ).values_list("source_count", flat=True)
+    assert set(sources_per_operation) >= {1, 2, 3}
+
+
+def test_contested_operations_mostly_disagree_on_counts():
+    generate_operations(600, seed=22)
+    contested = list(models.Operation.objects.contested().with_summary())
+    assert 0.10 * 600 <= len(contested) <= 0.23 * 600
+    on_counts = [
+        operation
+        for operation in contested
+        if any(count.contested for count in operation.claims_summary.casualties.values())
+    ]
+    assert len(on_counts) >= len(contested) / 3
+
+
+def test_aliases_are_other_transliterations_that_find_the_same_person():
+    generate_operations(300, seed=23)
+    spellings = models.PersonAlias.objects.filter(kind="spelling").select_related("person")
+    per_person = Counter(spellings.values_list("person", flat=True))
+    assert max(per_person.values()) >= 2  # several transliterations of one name
+    for alias in spellings[:30]:
+        assert alias.name != alias.person.name
+        assert alias.person in models.Person.objects.matching(alias.name)
+    scripts = Counter(
+        "arabic" if not alias.isascii() else "latin"
+        for alias in models.PersonAlias.objects.values_list("name", flat=True)
+    )
+    assert scripts["arabic"] > 0 and scripts["latin"] > scripts["arabic"]
+
+
 def test_operations_have_their_share_of_forces_targets_and_claims():
     generate_operations(300, seed=10)
     for operation in models.Operation.objects.annotate(
@@ -302,3 +371,61 @@ def test_command_prints_a_summary_line():
     line = out.getvalue().strip()
     assert "\n" not in line
     assert line.startswith("Generated 20 operations (0 drafts)") and "operations/s" in line
+
+
+def index_names(tables):
+    with connection.cursor() as cursor:
+        return {
+            (table, name)
+            for table in tables
+            for name, constraint in connection.introspection.get_constraints(cursor, table).items()
+            if constraint["index"]
+        }
+
+
+BULK_TABLES = [model._meta.db_table for model in BULK_MODELS]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_run_keeps_every_index_and_valid_foreign_keys():
+    # Out of a test's transaction, foreign key checks are off during the load and indexes
+    # are built after it: what the database holds at the end is the same.
+    indexes = index_names(BULK_TABLES)
+    assert indexes
+    generate_operations(120, seed=24)
+    assert index_names(BULK_TABLES) == indexes
+    connection.check_constraints()
+    full_clean_all(sample(models.Claim, 20))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_that_fails_midway_writes_nothing_and_keeps_every_index(monkeypatch):
+    indexes = index_names(BULK_TABLES)
+    drawn = World.add_operation
+
+    def fail_at_the_last(world, number, status):
+        if number == 2_499:
+            raise RuntimeError("drawing failed")
+        drawn(world, number, status)
+
+    monkeypatch.setattr(World, "add_operation", fail_at_the_last)
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        generate_operations(2_500, seed=25)
+    assert not models.Operation.objects.exists()
+    assert not models.Person.objects.exists()
+    assert index_names(BULK_TABLES) == indexes
+
+
+def test_a_failed_write_stops_the_run_and_writes_nothing(monkeypatch):
+    write = Rows.write
+
+    def write_all_but_claims(self, cursor, rows):
+        if self.table == connection.ops.quote_name(models.Claim._meta.db_table):
+            raise RuntimeError("disk full")
+        write(self, cursor, rows)
+
+    monkeypatch.setattr(Rows, "write", write_all_but_claims)
+    with pytest.raises(RuntimeError, match="disk full"):
+        generate_operations(3_000, seed=26)
+    assert not models.Operation.objects.exists()
+    assert not models.Person.objects.exists()
