@@ -2,6 +2,7 @@
 
 import binascii
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -146,13 +147,19 @@ class ChangesView(APIView):
         if position.since is None:
             # A copy that starts empty has nothing to drop.
             results = [entry for entry in results if entry["change"] == "upsert"]
-        url = request.build_absolute_uri(request.path)
+        # The next page keeps this one's page size.
+        query = {"cursor": following} | {
+            name: request.query_params[name]
+            for name in ["page_size"]
+            if name in request.query_params
+        }
+        url = f"{request.build_absolute_uri(request.path)}?{urlencode(query)}"
         return Response(
             {
                 "since": position.since,
                 "until": position.until,
                 "more": more,
-                "next": f"{url}?cursor={following}",
+                "next": url,
                 "results": results,
             }
         )
