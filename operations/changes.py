@@ -72,6 +72,8 @@ def horizon():
     now = timezone.now()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Statistics are read once per transaction unless told to read them afresh.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
                 "SELECT min(xact_start) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid() "

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.throttling import AnonRateThrottle
 
-from operations import models, services
+from operations import changes, models, services
 
 from .api_client import api_client
 from .factories import (
@@ -317,6 +317,25 @@ def test_an_entry_s_cursor_resumes_just_after_it(anonymous):
     assert [entry["id"] for entry in resumed["results"]] == [p.pk for p in places[2:]]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sessions")
+def test_a_window_ends_before_the_oldest_transaction_still_open(anonymous):
+    """Its writes, stamped after it began, may commit after the window is read."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT xact_start FROM pg_stat_activity WHERE pid = pg_backend_pid()")
+            (began,) = cursor.fetchone()
+        time.sleep(SETTLE * 5)
+
+        assert changes.horizon() <= began - dt.timedelta(seconds=SETTLE)
+        with other.cursor() as cursor:
+            cursor.execute("ROLLBACK")
+        assert changes.horizon() > began
+    finally:
+        other.close()
+
+
 def test_a_change_younger_than_the_settle_time_waits_for_the_next_window(anonymous, settings):
     settings.CHANGES_SETTLE_SECONDS = 60
     before = timezone.now()
@@ -596,12 +615,12 @@ def fresh_copy(client):
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_copy_kept_by_polling_ends_with_exactly_the_published_data(anonymous, reviewer, seed):
     rng = random.Random(seed)
-    editor, mirror = Editor(rng, reviewer), Mirror(anonymous, page_size=4)
+    editor, mirror = Editor(rng, reviewer), Mirror(anonymous, page_size=8)
     for factory in (PlaceFactory, PersonFactory, OrganisationFactory, SourceFactory):
         factory.create_batch(3)
     for _ in range(6):
         editor.create_operation()
-    for step in range(1, 101):
+    for step in range(1, 81):
         editor.step()
         if rng.random() < 0.2:
             time.sleep(rng.choice([0, SETTLE]))
