@@ -626,7 +626,7 @@ def test_a_copy_kept_by_polling_ends_with_exactly_the_published_data(anonymous, 
             time.sleep(rng.choice([0, SETTLE]))
             # Wherever it stops, mid-window or not.
             mirror.poll(pages=rng.randint(1, 3))
-        if step % 10 == 0:
+        if step % 16 == 0:
             # Caught up, the copy is exact at once, not only once later edits mask a miss.
             mirror.catch_up()
             assert mirror.records == fresh_copy(anonymous), f"after step {step}"
