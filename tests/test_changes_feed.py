@@ -288,6 +288,77 @@ def test_a_bulk_import_s_records_are_in_the_feed_though_written_without_save(ana
     assert {(kind, pk, "tombstone") for kind, pk, _ in imported} == keys(public_entries)
 
 
+def rename(record, name="Renamed"):
+    record.name = name
+    record.save()
+
+
+def unpublish(record):
+    record.status = DRAFT
+    record.save()
+
+
+def retitle(operation):
+    operation.title = "Retitled"
+    operation.save()
+
+
+@pytest.mark.parametrize(
+    "edit, relisted",
+    [
+        # An operation shows its targets' names, its forces, and the operations it links to.
+        (lambda o: rename(o["person"]), lambda o: ("operations", o["operation"].pk)),
+        (lambda o: rename(o["organisation"]), lambda o: ("operations", o["operation"].pk)),
+        (lambda o: retitle(o["linked"]), lambda o: ("operations", o["operation"].pk)),
+        # A person shows the operations against them; an organisation its counts, its
+        # parent's name and its members.
+        (lambda o: retitle(o["operation"]), lambda o: ("persons", o["person"].pk)),
+        (lambda o: unpublish(o["operation"]), lambda o: ("organisations", o["organisation"].pk)),
+        (lambda o: rename(o["parent"]), lambda o: ("organisations", o["organisation"].pk)),
+        (lambda o: rename(o["person"]), lambda o: ("organisations", o["parent"].pk)),
+        # A source shows its publisher; a claim its operation, source and target.
+        (lambda o: rename(o["parent"]), lambda o: ("sources", o["claim"].source_id)),
+        (lambda o: rename(o["person"]), lambda o: ("claims", o["claim"].pk)),
+        (lambda o: retitle(o["operation"]), lambda o: ("claims", o["claim"].pk)),
+    ],
+)
+def test_a_record_is_listed_when_something_it_shows_of_another_changed(
+    anonymous, caught_up, edit, relisted
+):
+    parent = OrganisationFactory()
+    organisation = OrganisationFactory(parent=parent)
+    operation, linked = OperationFactory(), OperationFactory()
+    models.OperationForce.objects.create(operation=operation, organisation=organisation)
+    target = TargetFactory(operation=operation)
+    models.Role.objects.create(person=target.person, organisation=parent, title="emir")
+    models.OperationLink.objects.create(
+        from_operation=operation, to_operation=linked, relation="followed"
+    )
+    claim = models.Claim.objects.create(
+        operation=operation,
+        source=SourceFactory(publisher=parent),
+        point="outcome",
+        target=target,
+        outcome="killed",
+    )
+    records = {
+        "parent": parent,
+        "organisation": organisation,
+        "operation": operation,
+        "linked": linked,
+        "person": target.person,
+        "claim": claim,
+    }
+    link = caught_up()
+
+    edit(records)
+    entries, _ = changes_after(anonymous, link)
+
+    resource, pk = relisted(records)
+    entry = next(e for e in entries if (e["type"], e["id"]) == (resource, pk))
+    assert entry["record"] == read(anonymous, f"/api/v1/{resource}/{pk}/")
+
+
 # --- cursors, windows and bad requests --------------------------------------------
 
 
@@ -354,6 +425,8 @@ def test_a_change_younger_than_the_settle_time_waits_for_the_next_window(anonymo
         ("since=2024-13-01T00:00:00Z", "since"),
         ("cursor=not-a-cursor", "cursor"),
         ("cursor=eyJzaW5jZSI6IDF9", "cursor"),
+        # {"since": "2024-01-01T00:00:00"}: no offset
+        ("cursor=eyJzaW5jZSI6ICIyMDI0LTAxLTAxVDAwOjAwOjAwIn0", "cursor"),
         ("since=2024-01-01T00:00:00Z&cursor=abc", "since"),
         ("page_size=0", "page_size"),
         ("sinse=2024-01-01", "sinse"),

@@ -41,7 +41,8 @@ its own `cursor`, to resume after it.
 `organisations`, `sources`, `operations`, `claims`). An `upsert` carries in `record` the
 record exactly as its detail endpoint gives it now; a `tombstone` carries nothing but its
 type and id: the record was unpublished, merged into another operation, deleted, or is a
-draft the reader may not see. Drop it from the copy if there.
+draft the reader may not see. Drop it from the copy if there. With an analyst's token,
+the feed gives what that account reads, drafts included, as the lists do.
 
 **Claims** have tombstones of their own: when an operation is unpublished, merged or
 deleted, each of its claims comes as a tombstone too (a merge moves them to the kept
@@ -76,6 +77,16 @@ class ChangesSerializer(serializers.Serializer):
     results = EntrySerializer(many=True)
 
 
+def moment(text):
+    """An aware date-time of a cursor, or None."""
+    if text is None:
+        return None
+    value = dt.datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError("a date-time without its offset")
+    return value
+
+
 class Position:
     """Where a reader stands: in the window (since, until], after `after` of `resource`."""
 
@@ -92,8 +103,7 @@ class Position:
     @classmethod
     def read(cls, token):
         payload = decode_payload(token)
-        moments = [payload.get("since"), payload.get("until")]
-        since, until = (moment and dt.datetime.fromisoformat(moment) for moment in moments)
+        since, until = (moment(payload.get(name)) for name in ("since", "until"))
         if until is None:
             return cls(since)
         resource, after = payload["type"], payload["after"]
