@@ -225,6 +225,19 @@ def test_hard_deleted_records_are_found_in_the_history_and_withdrawn(anonymous, 
     assert ("operations", claim.operation_id, "upsert") in keys(entries)
 
 
+def test_an_operation_marked_changed_without_a_history_row_is_listed(anonymous, caught_up):
+    """mark_changed moves an operation's updated_at with QuerySet.update(), perhaps in a
+    later transaction than the claim that called for it: its own row tells."""
+    operation = OperationFactory()
+    link = caught_up()
+
+    services.mark_changed(operation.pk)
+    entries, _ = changes_after(anonymous, link)
+
+    assert keys(entries) == {("operations", operation.pk, "upsert")}
+    assert entries[0]["record"] == read(anonymous, f"/api/v1/operations/{operation.pk}/")
+
+
 def test_a_draft_created_and_edited_shows_nothing_of_its_content(anonymous, caught_up):
     link = caught_up()
     operation = OperationFactory(status=DRAFT, title="Secret raid", summary="Secret summary")
