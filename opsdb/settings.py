@@ -245,6 +245,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
 
+# The changes feed hands out changes older than this many seconds, so that a write whose
+# transaction commits late is not missed. More than SQLite's 5 s lock timeout.
+CHANGES_SETTLE_SECONDS = float(os.environ.get("OPSDB_CHANGES_SETTLE_SECONDS", "10"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -41,9 +41,17 @@ def encode(payload):
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
 
-def decode(text):
+def decode_payload(text):
+    """What `encode` encoded: ValueError (or binascii.Error) when `text` is not that."""
     padded = text + "=" * (-len(text) % 4)
     payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    if not isinstance(payload, dict):
+        raise ValueError("not a cursor")
+    return payload
+
+
+def decode(text):
+    payload = decode_payload(text)
     if not isinstance(payload, dict) or not isinstance(payload.get("id"), int):
         raise ValueError("not a cursor")
     if payload.get("value") is None:

@@ -141,9 +141,10 @@ def document_exports_and_errors(result, generator, request, public):
                 content["text/csv"] = {"schema": {"type": "string", "description": "CSV."}}
             if "application/geo+json" in content:
                 content["application/geo+json"] = {"schema": FEATURE_COLLECTION}
-            if method == "get":
+            security = operation.setdefault("security", [])
+            if method == "get" and {} not in security:
                 # Reading needs no account: anonymous is one of the ways in.
-                operation.setdefault("security", []).append({})
+                security.append({})
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "query" and parameter["name"] not in PAGE_PARAMETERS:
                     # An empty value is no filter, as a submitted HTML form sends it.

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .changes import ChangesView
 from .proposals import ProposalView
 from .tokens import TokenView
 
@@ -19,6 +20,7 @@ router.register("claims", views.ClaimViewSet, basename="claim")
 urlpatterns = [
     path("v1/proposals/", ProposalView.as_view(), name="proposals"),
     path("v1/token/", TokenView.as_view(), name="token"),
+    path("v1/changes/", ChangesView.as_view(), name="changes"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI styles itself with inline <style>; its scripts stay files of this server.
