@@ -10,7 +10,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 # Test processes in parallel (pytest-xdist), each with its own test database.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint setup browser clean
+.PHONY: run test lint setup browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ test: $(VENV)/.dev browser
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.runtime
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# Read paths at BENCH_COUNT operations on SQLite and PostgreSQL, beside their SQL's limit.
+BENCH_COUNT ?= 100000
+bench: $(VENV)/.bench
+	BENCH_COUNT=$(BENCH_COUNT) $(BIN)/python manage.py bench
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
