@@ -39,6 +39,8 @@ DEEP_PAGE = 900
 PAGE = 100
 LIST_LABEL = "list of 100, country and dates"
 DATASETTE_LABEL = "Datasette, list of 100"
+# Seconds gunicorn lets one export run: all 100,000 rows on a busy machine.
+EXPORT_TIMEOUT = 3600
 
 
 @dataclass
@@ -228,7 +230,7 @@ def measure_export(case, env):
     statements, body = capture(case.path)
     rows = exported_rows(case.path, body)
     limit = replay(statements)
-    with gunicorn(workers=1, env=env) as server:
+    with gunicorn(workers=1, env=env, timeout=EXPORT_TIMEOUT) as server:
         start = time.perf_counter()
         fetch(server.url, case.path)
         seconds = time.perf_counter() - start

@@ -1014,6 +1014,12 @@ class Operation(Publishable):
         indexes = [
             models.Index(fields=["status", "-occurred_at"], name="operation_timeline"),
             models.Index(fields=["kind", "occurred_at"], name="operation_kind_date"),
+            # Counts of operations at some places (a country, a bounding box, q's places),
+            # read from the index alone: no row is fetched to learn that it is visible.
+            models.Index(
+                fields=["place", "status", "deleted_at", "merged_into", "occurred_on"],
+                name="operation_place_visible",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

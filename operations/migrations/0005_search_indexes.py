@@ -1,11 +1,15 @@
-"""Trigram indexes for `q` on PostgreSQL: the title and summary that `icontains` reads
-upper-cased, and the folded name keys that `contains` reads with a leading wildcard.
+"""Indexes for the filters that read many operations.
 
-A B-tree cannot serve `LIKE '%…%'`; pg_trgm's GIN indexes can. SQLite has no such
-index: there these operations do nothing (its `q` stays a scan of the columns)."""
+* The operations at some places (a country, a bounding box, q's places), counted
+  from one index: no row is fetched to learn that it is visible.
+* On PostgreSQL, trigram (pg_trgm GIN) indexes for `q`: on the title and summary
+  that `icontains` reads upper-cased, and on the folded name keys that `contains`
+  reads with a leading wildcard. A B-tree cannot serve `LIKE '%…%'`. SQLite has no
+  such index: there these operations do nothing, and `q` scans the columns.
+"""
 
 from django.contrib.postgres.operations import TrigramExtension
-from django.db import migrations
+from django.db import migrations, models
 
 NAMED_TABLES = [
     "operations_person",
@@ -27,8 +31,8 @@ TRIGRAM_INDEXES = [
 ]
 
 
-class PostgreSQLOnly(migrations.RunSQL):
-    """Raw SQL that runs on PostgreSQL and is skipped elsewhere."""
+class OnPostgreSQLOnly:
+    """An operation that runs on PostgreSQL and is skipped elsewhere, both ways."""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
@@ -39,15 +43,30 @@ class PostgreSQLOnly(migrations.RunSQL):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
+class TrigramExtensionOnPostgreSQL(OnPostgreSQLOnly, TrigramExtension):
+    pass
+
+
+class SQLOnPostgreSQL(OnPostgreSQLOnly, migrations.RunSQL):
+    pass
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("operations", "0004_history_indexed_by_id_and_parent"),
     ]
 
     operations = [
-        TrigramExtension(),
+        migrations.AddIndex(
+            model_name="operation",
+            index=models.Index(
+                fields=["place", "status", "deleted_at", "merged_into", "occurred_on"],
+                name="operation_place_visible",
+            ),
+        ),
+        TrigramExtensionOnPostgreSQL(),
         *(
-            PostgreSQLOnly(
+            SQLOnPostgreSQL(
                 sql=f'CREATE INDEX "{name}" ON "{table}" USING gin ({expression} gin_trgm_ops)',
                 reverse_sql=f'DROP INDEX "{name}"',
             )
