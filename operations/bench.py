@@ -410,11 +410,16 @@ def write_figures(figures, path):
     Path(path).write_text(json.dumps([asdict(figure) for figure in figures]))
 
 
+def rate(per_second):
+    """Requests per second, with a decimal when there are few."""
+    return f"{per_second:.1f}/s" if per_second < 10 else f"{per_second:.0f}/s"
+
+
 def cells(figure, datasette=None):
     """A figure as table cells: time, rate, limit, times the limit, memory."""
     if figure.label == DATASETTE_LABEL:
         ours = f"ours {datasette:.2f}x" if datasette else ""
-        return [f"{figure.median_ms:.1f} ms", f"{figure.per_second:.0f}/s", "", ours, ""]
+        return [f"{figure.median_ms:.1f} ms", rate(figure.per_second), "", ours, ""]
     if figure.rows is not None:
         limit_rate = figure.rows / (figure.limit_ms / 1000)
         return [
@@ -426,7 +431,7 @@ def cells(figure, datasette=None):
         ]
     return [
         f"{figure.median_ms:.1f} ms",
-        f"{figure.per_second:.0f}/s",
+        rate(figure.per_second),
         f"{figure.limit_ms:.1f} ms",
         f"{figure.times_limit:.1f}x",
         "",
