@@ -16,8 +16,10 @@ LOAD_SECONDS ?= 60
 LOAD_CLIENTS ?= 50
 LOAD_COUNT ?= 10000
 LOAD_OUTAGE_SECONDS ?= 4
+# `make bench`: operations generated in each database.
+BENCH_COUNT ?= 100000
 
-.PHONY: run test lint setup browser clean load
+.PHONY: run test lint setup browser bench clean load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +30,7 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+$(VENV)/.dev: requirements-dev.txt requirements-bench.txt $(VENV)/.runtime
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -59,6 +61,14 @@ load: $(VENV)/.runtime
 	DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python manage.py load_test \
 		--seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS) --count $(LOAD_COUNT) \
 		--outage-seconds $(LOAD_OUTAGE_SECONDS)
+
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.runtime
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# Read paths at BENCH_COUNT operations on SQLite and PostgreSQL, beside their SQL's limit.
+bench: $(VENV)/.bench
+	BENCH_COUNT=$(BENCH_COUNT) $(BIN)/python manage.py bench
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

@@ -226,8 +226,13 @@ class SearchableName(models.Model):
         return self.name
 
 
-def name_matches(query, prefix=""):
-    """A Q object: every token of `query` appears, folded, in the name at `prefix`.
+def column(queryset, field="pk"):
+    """The values of one field of `queryset`, unordered: a part of a UNION of ids."""
+    return queryset.values(field).order_by()
+
+
+def name_matches(query):
+    """A Q object: every token of `query` appears, folded, in the record's name.
 
     A token matches on the strict key or, failing that, on the consonant
     skeleton. The last token may be the start of a word, as someone typing
@@ -248,16 +253,14 @@ def name_matches(query, prefix=""):
             for letter in "yw":
                 if letter not in strict_token:
                     loose_token = loose_token.replace(letter, "")
-        condition &= Q(**{f"{prefix}search_key__contains": f" {strict_token}{end}"}) | Q(
-            **{f"{prefix}skeleton_key__contains": f" {loose_token}{end}"}
+        condition &= Q(search_key__contains=f" {strict_token}{end}") | Q(
+            skeleton_key__contains=f" {loose_token}{end}"
         )
     return condition
 
 
 class NamedQuerySet(PublishableQuerySet):
     """Records with a canonical name and a related table of aliases."""
-
-    alias_prefix = "aliases__"
 
     def matching(self, query):
         """Records whose name or one of whose aliases matches `query`, folded.
@@ -268,8 +271,13 @@ class NamedQuerySet(PublishableQuerySet):
         on_name = name_matches(query)
         if on_name is None:
             return self.none()
-        on_alias = name_matches(query, self.alias_prefix)
-        ids = self.model.objects.filter(on_name | on_alias).values("pk")
+        # Names and aliases apart, each a scan (or a trigram index) of its own table, then
+        # the ids: a join of the two under one OR would scan them crossed.
+        aliases = self.model._meta.get_field("aliases").related_model
+        owner = self.model._meta.get_field("aliases").field.attname
+        ids = column(self.model.objects.filter(on_name)).union(
+            column(aliases.objects.filter(on_name), owner)
+        )
         return self.filter(pk__in=ids)
 
     def ranked(self, query, *, limit=None):
@@ -743,14 +751,16 @@ class OperationQuerySet(PublishableQuerySet):
             return records.matching(query).values("pk")
 
         persons, organisations, places = named(Person), named(Organisation), named(Place)
-        matching = Operation.objects.filter(
-            Q(title__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(place__in=places)
-            | Q(targets__person__in=persons)
-            | Q(targets__organisation__in=organisations)
-            | Q(forces__organisation__in=organisations)
-        ).values("pk")
+        # One set of ids from pieces that each use an index (names, targets, forces), rather
+        # than one OR over operations joined to their targets and forces, which scans them all.
+        matching = column(
+            Operation.objects.filter(Q(title__icontains=query) | Q(summary__icontains=query))
+        ).union(
+            column(Operation.objects.filter(place__in=places)),
+            column(Target.objects.filter(person__in=persons), "operation"),
+            column(Target.objects.filter(organisation__in=organisations), "operation"),
+            column(OperationForce.objects.filter(organisation__in=organisations), "operation"),
+        )
         return self.filter(pk__in=matching)
 
     def with_links(self, readable):
@@ -1004,6 +1014,12 @@ class Operation(Publishable):
         indexes = [
             models.Index(fields=["status", "-occurred_at"], name="operation_timeline"),
             models.Index(fields=["kind", "occurred_at"], name="operation_kind_date"),
+            # Counts of operations at some places (a country, a bounding box, q's places),
+            # read from the index alone: no row is fetched to learn that it is visible.
+            models.Index(
+                fields=["place", "status", "deleted_at", "merged_into", "occurred_on"],
+                name="operation_place_visible",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

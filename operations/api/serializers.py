@@ -26,8 +26,23 @@ def absolute(path, context):
     return request.build_absolute_uri(path) if request else path
 
 
+# Stands for the id while a detail route is reversed once; any digits the route accepts.
+ID_PLACEHOLDER = 9876543210
+
+
 def api_url(name, pk, context):
-    return absolute(reverse(name, args=[pk]), context)
+    """The absolute link to record `pk` of route `name`.
+
+    Reversed once per route and request, then filled in: a list links hundreds of
+    records, and reversing and building each link anew was a seventh of its time.
+    """
+    links = context.setdefault("detail_links", {})
+    if name not in links:
+        links[name] = absolute(reverse(name, args=[ID_PLACEHOLDER]), context).split(
+            str(ID_PLACEHOLDER)
+        )
+    before, after = links[name]
+    return f"{before}{pk}{after}"
 
 
 class RefSerializer(serializers.Serializer):

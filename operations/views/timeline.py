@@ -9,7 +9,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import CharField, Count, Exists, OuterRef
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, Q
 from django.db.models.functions import Cast, Substr, TruncMonth
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -143,6 +143,11 @@ def chosen_records(filterset, filters):
     ]
 
 
+def among(ids):
+    """Whether a record's id is among `ids`, as an annotation."""
+    return ExpressionWrapper(Q(pk__in=ids), output_field=BooleanField())
+
+
 def filter_choices(request):
     """What the filter form offers: kinds, outcomes, countries with places, and the
     organisations that conducted operations or that targets belonged to."""
@@ -151,10 +156,12 @@ def filter_choices(request):
     organisations = (
         visible(Organisation, request.user)
         .only("pk", "name")
+        # `id IN (…)`: one pass over forces and targets. PostgreSQL ran EXISTS as a scan of
+        # the whole table for each organisation that has none (2.4 s at 100,000 operations).
         .annotate(
-            conducts=Exists(OperationForce.objects.filter(organisation=OuterRef("pk"))),
-            targeted=Exists(Target.objects.filter(organisation=OuterRef("pk")))
-            | Exists(Role.objects.filter(organisation=OuterRef("pk"))),
+            conducts=among(OperationForce.objects.values("organisation")),
+            targeted=among(Target.objects.values("organisation"))
+            | among(Role.objects.values("organisation")),
         )
     )
     return {
