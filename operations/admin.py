@@ -270,6 +270,7 @@ class PublishableAdmin(VersionedAdmin, SimpleHistoryAdmin):
                 messages.WARNING,
             )
 
+    @transaction.atomic
     def change_status(self, request, queryset, status):
         changed = []
         for obj in queryset.exclude(status=status):
@@ -711,6 +712,7 @@ class OperationAdmin(PublishableAdmin):
         return to_delete, {self.opts.verbose_name_plural: len(objs)}, perms_needed, []
 
     @admin.action(permissions=["publish"], description=_("Restore the selected operations"))
+    @transaction.atomic
     def restore_selected(self, request, queryset):
         restored = 0
         for obj in queryset.filter(deleted_at__isnull=False):
@@ -926,6 +928,7 @@ class OperationPartAdmin(VersionedAdmin, SimpleHistoryAdmin):
         super().delete_model(request, obj)
         mark_changed(obj.operation_id)
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         if any(reviewer_only(request, obj.operation) for obj in queryset):
             raise PermissionDenied("Some of these belong to a published operation.")

@@ -26,7 +26,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
-from django.db.models.signals import m2m_changed, pre_delete, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
@@ -65,9 +71,19 @@ def record_written(sender, **kwargs):
     data_changed()
 
 
+def written_outside_transaction(sender, **kwargs):
+    """A write with no transaction around it commits after the version moved before
+    it: a reader in between would keep the old record under the new version. Moving
+    it again once the row is written closes that gap (a transaction has none)."""
+    if not connection.in_atomic_block:
+        data_changed()
+
+
 def relation_written(sender, action, **kwargs):
     if action.startswith("pre_"):
         data_changed()
+    elif action.startswith("post_"):
+        written_outside_transaction(sender)
 
 
 def watch_writes():
@@ -77,6 +93,8 @@ def watch_writes():
         # Before the row is written: see data_changed() for the order of locks.
         pre_save.connect(record_written, sender=model, dispatch_uid=uid)
         pre_delete.connect(record_written, sender=model, dispatch_uid=uid)
+        post_save.connect(written_outside_transaction, sender=model, dispatch_uid=uid)
+        post_delete.connect(written_outside_transaction, sender=model, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
             m2m_changed.connect(relation_written, sender=through, dispatch_uid=f"{uid}-{field}")

@@ -40,6 +40,7 @@ INLINE_MODELS = {
 }
 
 
+@transaction.atomic  # the version and the rows move together, for readers
 def mark_changed(*operation_ids):
     """A claim or target changed on its own: its operation reads differently, so its
     version moves (a page opened before must not save over it) and `updated_after`

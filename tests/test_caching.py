@@ -9,6 +9,7 @@ import pytest
 import redis
 from django.core.management import call_command
 from django.db import connection
+from django.db.models.signals import pre_save
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from rest_framework.throttling import AnonRateThrottle
@@ -24,6 +25,7 @@ from .factories import (
     CasualtyClaimFactory,
     OperationFactory,
     OrganisationFactory,
+    PlaceFactory,
     SourceFactory,
     TargetFactory,
 )
@@ -407,3 +409,26 @@ def test_cached_reads_count_against_the_anonymous_throttle(raid, monkeypatch):
     reader = api_client()
     statuses = [reader.get("/api/v1/places/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_between_the_version_and_a_save_without_transaction_keeps_nothing_stale():
+    """A save in autocommit (a script, the shell) commits the version before its row:
+    a reader in between caches the old page, which must not outlive the save."""
+    place = PlaceFactory(name="Tell Example", status=models.Status.PUBLISHED)
+    page = f"/api/v1/places/{place.pk}/"
+    reader = Client()
+    in_the_gap = []
+
+    def read_in_the_gap(sender, instance, **kwargs):
+        if instance.pk == place.pk:
+            in_the_gap.append(reader.get(page).status_code)
+
+    pre_save.connect(read_in_the_gap, sender=models.Place, dispatch_uid="reader-in-the-gap")
+    try:
+        place.status = models.Status.DRAFT
+        place.save()
+    finally:
+        pre_save.disconnect(dispatch_uid="reader-in-the-gap", sender=models.Place)
+    assert in_the_gap == [200]
+    assert reader.get(page).status_code == 404

@@ -440,6 +440,15 @@ def test_a_change_younger_than_the_settle_time_waits_for_the_next_window(anonymo
         ("cursor=eyJzaW5jZSI6IDF9", "cursor"),
         # {"since": "2024-01-01T00:00:00"}: no offset
         ("cursor=eyJzaW5jZSI6ICIyMDI0LTAxLTAxVDAwOjAwOjAwIn0", "cursor"),
+        # {"since": …, "until": …, "type": "places", "after": 10**20}: past any id
+        (
+            "cursor=eyJzaW5jZSI6ICIyMDI1LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwgInVudGlsIjogIjIwMjUtMDEt"
+            "MDJUMDA6MDA6MDArMDA6MDAiLCAidHlwZSI6ICJwbGFjZXMiLCAiYWZ0ZXIiOiAxMDAwMDAwMDAwMDAwMDAw"
+            "MDAwMDB9",
+            "cursor",
+        ),
+        # {"since": "0001-01-01T00:00:00+05:00"}: before the calendar begins, in UTC
+        ("cursor=eyJzaW5jZSI6ICIwMDAxLTAxLTAxVDAwOjAwOjAwKzA1OjAwIn0", "cursor"),
         ("since=2024-01-01T00:00:00Z&cursor=abc", "since"),
         ("page_size=0", "page_size"),
         ("sinse=2024-01-01", "sinse"),

@@ -84,7 +84,7 @@ def moment(text):
     value = dt.datetime.fromisoformat(text)
     if value.tzinfo is None:
         raise ValueError("a date-time without its offset")
-    return value
+    return value.astimezone(dt.UTC)  # OverflowError at the ends of the calendar
 
 
 class Position:
@@ -107,7 +107,8 @@ class Position:
         if until is None:
             return cls(since)
         resource, after = payload["type"], payload["after"]
-        if resource not in RESOURCES or not isinstance(after, int):
+        # Ids are 64-bit: a larger one is no position, not an overflow in the database.
+        if resource not in RESOURCES or not isinstance(after, int) or not 0 <= after < 2**63:
             raise ValueError("not a position")
         return cls(since, until, resource, after)
 
@@ -185,7 +186,14 @@ class ChangesView(APIView):
         if cursor:
             try:
                 return Position.read(cursor)
-            except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError):
+            except (
+                ValueError,
+                TypeError,
+                KeyError,
+                OverflowError,
+                binascii.Error,
+                UnicodeError,
+            ):
                 raise ValidationError(
                     {"cursor": ["Not a cursor of this feed: take one from `next`."]}
                 ) from None
