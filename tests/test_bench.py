@@ -3,8 +3,13 @@
 import math
 
 import pytest
+from django.db import connection
 
 from operations import bench
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the bench runs on its own SQLite file: once is enough"
+)
 
 ROWS = [
     "list of 100, country and dates",
