@@ -432,3 +432,43 @@ def test_a_reader_between_the_version_and_a_save_without_transaction_keeps_nothi
         pre_save.disconnect(dispatch_uid="reader-in-the-gap", sender=models.Place)
     assert in_the_gap == [200]
     assert reader.get(page).status_code == 404
+
+
+# --- a cache that stops answering ---------------------------------------------------------
+
+
+@pytest.fixture
+def unreachable_redis(settings, backend):
+    """The cache is a Redis that nothing listens for (port 9 is discard)."""
+    if backend != "redis":
+        pytest.skip("only a Redis cache can be unreachable")
+    reachable = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": BACKENDS["redis"],
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    yield
+    # The backend fixture clears its keys in the reachable one.
+    settings.CACHES = reachable
+
+
+def test_readers_are_served_from_the_database_while_redis_is_unreachable(
+    raid, unreachable_redis, caplog
+):
+    reader = Client()
+    for url in ("/", f"/operations/{raid.pk}/", "/api/v1/operations/"):
+        response = reader.get(url)
+        assert response.status_code == 200, url
+    assert b"Raid near Qamishli" in reader.get("/api/v1/operations/").content
+    assert "Cache unreachable" in caplog.text
+
+
+def test_a_write_is_seen_at_once_while_redis_is_unreachable(raid, unreachable_redis):
+    reader = api_client()
+    assert reader.get(f"/api/v1/operations/{raid.pk}/").json()["title"] == "Raid near Qamishli"
+    raid.title = "Raid renamed"
+    raid.save()
+    assert reader.get(f"/api/v1/operations/{raid.pk}/").json()["title"] == "Raid renamed"
