@@ -120,6 +120,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # wait for each other (and see each other's versions) instead of one failing with
     # "database is locked" when it first writes.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+PG_RANDOM_PAGE_COST = os.environ.get("OPSDB_PG_RANDOM_PAGE_COST", "1.1")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PG_RANDOM_PAGE_COST:
+    # PostgreSQL's default (4) prices a page read as a spinning disk's: with it the
+    # planner may scan 100,000 titles for `q` (0.5 s in the bench) rather than read
+    # their trigram index (0.06 s). 1.1 is the usual price where pages are in memory
+    # or on SSD.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"-c random_page_cost={PG_RANDOM_PAGE_COST}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
