@@ -764,19 +764,25 @@ class OperationQuerySet(PublishableQuerySet):
         return self.filter(pk__in=matching)
 
     def with_links(self, readable):
-        """Each operation's links to others, both ways, to operations in `readable` only."""
+        """Each operation's links to others, both ways, to operations in `readable` only.
+        Each link's other end is looked up in `readable` (EXISTS): `IN (readable)` had
+        SQLite list every readable operation first, 90 ms at 100,000 for no link at all."""
+
+        def readable_end(end):
+            return Exists(readable.filter(pk=OuterRef(end)))
+
         return self.prefetch_related(
             models.Prefetch(
                 "links_from",
-                queryset=OperationLink.objects.filter(to_operation__in=readable).select_related(
+                queryset=OperationLink.objects.filter(readable_end("to_operation")).select_related(
                     "to_operation"
                 ),
             ),
             models.Prefetch(
                 "links_to",
-                queryset=OperationLink.objects.filter(from_operation__in=readable).select_related(
-                    "from_operation"
-                ),
+                queryset=OperationLink.objects.filter(
+                    readable_end("from_operation")
+                ).select_related("from_operation"),
             ),
         )
 
