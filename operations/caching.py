@@ -20,7 +20,6 @@ bodies are never kept.
 """
 
 import hashlib
-import logging
 from functools import wraps
 
 from django.conf import settings
@@ -36,12 +35,9 @@ from django.db.models.signals import (
 )
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from redis.exceptions import RedisError
 
 from .groups import domain_models
 from .models import DataVersion
-
-logger = logging.getLogger(__name__)
 
 # What tells one reader from another: a cached response is the same for all who send neither.
 CREDENTIALS = ("Cookie", "Authorization")
@@ -134,25 +130,12 @@ def keep(key, response):
     it is rendered (a DRF or template response renders after the view)."""
 
     def store(rendered):
-        try:
-            cache.set(key, (rendered.content, list(rendered.items())))
-        except RedisError as error:
-            logger.warning("Cache unreachable, response not kept: %s", error)
+        cache.set(key, (rendered.content, list(rendered.items())))
 
     if getattr(response, "is_rendered", True):
         store(response)
     else:
         response.add_post_render_callback(store)
-
-
-def kept(key):
-    """The response kept under `key`, or None. An unreachable cache is a miss: readers
-    are served from the database (slower) rather than given an error."""
-    try:
-        return cache.get(key)
-    except RedisError as error:
-        logger.warning("Cache unreachable, answering from the database: %s", error)
-        return None
 
 
 def rebuilt(stored):
@@ -184,7 +167,7 @@ def read_through(request, respond, variant=""):
     etag = f'W/"{version}-{variant_key[:16]}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        stored = None if asks_past_caches(request) else kept(key)
+        stored = None if asks_past_caches(request) else cache.get(key)
         if stored is not None:
             response = rebuilt(stored)
         else:

@@ -182,7 +182,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
         "BACKEND": (
-            "django.core.cache.backends.redis.RedisCache"
+            "operations.cache_backend.TolerantRedisCache"
             if REDIS_URL
             else "django.core.cache.backends.locmem.LocMemCache"
         ),
@@ -264,7 +264,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["operations.api.throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     # Anonymous reads per client address; scripts with a token are not throttled.
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("OPSDB_ANON_RATE", "300/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
