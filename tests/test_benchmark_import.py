@@ -36,17 +36,28 @@ def test_the_benchmark_file_is_valid_opsdb_csv(tmp_path):
     assert Claim.objects.filter(supersedes__isnull=False).count() == 100
 
 
-def queries_to_import(tmp_path, format, rows):
+def import_queries(tmp_path, format, rows, **options):
+    """The statements of importing a benchmark file of `rows` rows, rolled back after:
+    each import starts from the database as it was."""
     path = tmp_path / f"{format}-{rows}.csv"
     import_benchmark.write_file(path, format, rows)
-    # Each import starts from the same empty database: the second finds nothing the
-    # first created.
     with transaction.atomic():
         with path.open(newline="") as stream, CaptureQueriesContext(connection) as queries:
-            result = imports.import_operations(stream, format=format)
+            result = imports.import_operations(stream, format=format, **options)
         transaction.set_rollback(True)
+    return result, [query["sql"] for query in queries]
+
+
+def index_statement(sql):
+    return "sqlite_master" in sql or sql.startswith(("DROP INDEX", "CREATE INDEX", "PRAGMA"))
+
+
+def queries_to_import(tmp_path, format, rows):
+    """How many statements an import runs, apart from those of deferring the indexes,
+    which are once an import (tested below)."""
+    result, queries = import_queries(tmp_path, format, rows)
     assert not result.errors
-    return len(queries)
+    return len([sql for sql in queries if not index_statement(sql)])
 
 
 @pytest.mark.parametrize("format", ["opsdb", "ucdp-ged"])
@@ -104,3 +115,78 @@ def test_the_garbage_collector_is_back_after_a_file_that_cannot_be_read(tmp_path
     with path.open(newline="") as stream, pytest.raises(imports.ImportFileError):
         imports.import_operations(stream, format="ucdp-ged")
     assert gc.isenabled()
+
+
+def indexes():
+    """{name: definition} of the database's indexes, on SQLite."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+        return dict(cursor.fetchall())
+
+
+def dropped_indexes(queries):
+    return [sql.split()[2].strip('"') for sql in queries if sql.startswith("DROP INDEX")]
+
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="indexes are deferred on SQLite only"
+)
+
+
+@sqlite_only
+def test_a_large_import_builds_the_secondary_indexes_once_at_the_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "BATCH_ROWS", 70)
+    before = indexes()
+    result, queries = import_queries(tmp_path, "opsdb", 700)
+    assert not result.errors and len(result.created) == 100
+    dropped = dropped_indexes(queries)
+    assert "operation_timeline" in dropped and "operations_claim_operation_id_97480e53" in dropped
+    # Each is built again once, as it was defined.
+    assert sorted(sql for sql in queries if sql.startswith("CREATE INDEX")) == sorted(
+        before[name] for name in dropped
+    )
+    assert indexes() == before
+
+
+@sqlite_only
+def test_unique_indexes_and_those_that_find_duplicates_stay_while_rows_go_in(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(imports, "BATCH_ROWS", 70)
+    _, queries = import_queries(tmp_path, "opsdb", 700)
+    dropped = dropped_indexes(queries)
+    assert "source_url_unique" not in dropped
+    assert "operations_operation_occurred_at_8590d4a6" not in dropped
+    assert "operations_claim_source_id_16d00e80" not in dropped
+
+
+@sqlite_only
+def test_an_import_smaller_than_the_recorded_operations_keeps_the_indexes(tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "BATCH_ROWS", 70)
+    path = tmp_path / "recorded.csv"
+    import_benchmark.write_file(path, "ucdp-ged", 700)
+    with path.open(newline="") as stream:
+        imports.import_operations(stream, format="ucdp-ged")
+    # The benchmark's events have the same ids: allowed again, 210 more new operations.
+    _, queries = import_queries(tmp_path, "ucdp-ged", 210, allow_duplicates=True)
+    assert Operation.objects.count() == 700
+    assert dropped_indexes(queries) == []
+
+
+@sqlite_only
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_import_that_writes_nothing_leaves_every_index(tmp_path, monkeypatch, dry_run):
+    monkeypatch.setattr(imports, "BATCH_ROWS", 70)
+    before = indexes()
+    path = tmp_path / "bad.csv"
+    import_benchmark.write_file(path, "ucdp-ged", 700)
+    if not dry_run:
+        # The last row is bad: the indexes were dropped before it was read.
+        text = path.read_text().rstrip("\n").rsplit("\n", 1)
+        path.write_text(text[0] + "\n" + text[1].replace(",Syria,", ",Atlantis,") + "\n")
+    with path.open(newline="") as stream, CaptureQueriesContext(connection) as queries:
+        result = imports.import_operations(stream, format="ucdp-ged", dry_run=dry_run)
+    assert bool(result.errors) is not dry_run
+    assert dropped_indexes([query["sql"] for query in queries])
+    assert indexes() == before
+    assert not Operation.objects.exists()
