@@ -548,7 +548,7 @@ class BatchWriter:
         specs = unique(specs)
         found = {}
         urls = [spec.url for spec in specs if spec.url]
-        for pk, url in Source.objects.filter(url__in=urls).values_list("pk", "url"):
+        for pk, url in Source.objects.at_urls(urls).values_list("pk", "url"):
             found[url] = pk
         titles = [spec.title for spec in specs if not spec.url]
         untitled = Source.objects.filter(url="", title__in=titles).order_by("-pk")

@@ -402,7 +402,7 @@ class SourceFilterSet(PublishableFilterSet):
         fields = []
 
     def filter_url(self, queryset, name, value):
-        return queryset.filter(url=normalise_url(value))
+        return queryset.at_urls([normalise_url(value)])
 
 
 class ClaimFilterSet(django_filters.FilterSet):

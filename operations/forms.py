@@ -189,7 +189,7 @@ class ClaimForm(LocalTimeForm):
         if not url:
             self.add_error("source", _("Choose a source, or give its URL."))
             return cleaned
-        known = models.Source.objects.filter(url=url).first()
+        known = models.Source.objects.at_urls([url]).first()
         if known:
             cleaned["source"] = self.instance.source = known
             return cleaned

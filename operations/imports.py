@@ -453,7 +453,7 @@ class UcdpGedImport:
         """{source URL: operation id} of the events already recorded."""
         urls = [spec.duplicate_key for spec in specs]
         # The sources first: a new file's events have none, and their claims are not looked for.
-        sources = dict(Source.objects.filter(url__in=urls).values_list("pk", "url"))
+        sources = dict(Source.objects.at_urls(urls).values_list("pk", "url"))
         found = {}
         if not sources:
             return found

@@ -382,7 +382,7 @@ class Reader:
 
     def propose_source(self):
         url = normalise_url(self.url) if self.url else ""
-        existing = Source.objects.filter(url=url).only("pk").first() if url else None
+        existing = Source.objects.at_urls([url]).only("pk").first() if url else None
         publisher_matches = matches(Organisation, self.publisher)
         return SourceProposal(
             url=url,
