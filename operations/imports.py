@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import pycountry
 import pytz
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from . import dates
 from .batches import (
@@ -187,7 +187,7 @@ class BatchImport:
         self.writer = BatchWriter(user=user)
         self.indexes = DeferredIndexes(GROWING_TABLES, kept=LOOKED_UP_FIELDS)
         self.indexes_deferred = False
-        self.recorded_before = 0
+        self.recorded_before = None
 
     @property
     def new_records(self):
@@ -200,7 +200,6 @@ class BatchImport:
             raise ImportFileError("The file is empty: give a header row and at least one row.")
         header = [name.strip() for name in header]
         self.format.check_header(header)
-        self.recorded_before = Operation.objects.count()
         width = len(header)
         batch, batch_rows, operation, key, rows = [], 0, [], None, 0
         for number, values in enumerate(reader, start=1):
@@ -234,12 +233,18 @@ class BatchImport:
             raise ImportFileError("The file has a header but no rows.")
 
     def defer_indexes(self, result):
-        """Drop the growing tables' secondary indexes once this import has created more
-        operations than were recorded before it: at 100,000 GED rows into an empty
-        database, inserting without them and building them at the end took 16.7 s
-        instead of 22.2. Waiting until then bounds the rebuild, which reads every row
-        of the tables, by about twice the rows this import writes."""
-        if not self.indexes_deferred and len(result.created) > self.recorded_before:
+        """On SQLite, drop the growing tables' secondary indexes once this import has
+        created more operations than were recorded before it: at 100,000 GED rows into
+        an empty database, inserting without them and building them at the end took
+        16.7 s instead of 22.2. Waiting until then keeps the rebuild of the operations'
+        indexes within twice the rows this import wrote (other tables, histories above
+        all, may hold more rows an operation)."""
+        if self.indexes_deferred or result.errors or connection.vendor != "sqlite":
+            return
+        if self.recorded_before is None:
+            # Called after a batch: SQLite has one writer, so the rest were there before.
+            self.recorded_before = Operation.objects.count() - len(result.created)
+        if len(result.created) > self.recorded_before:
             self.indexes.drop()
             self.indexes_deferred = True
 

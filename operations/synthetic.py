@@ -743,7 +743,8 @@ class DeferredIndexes:
     def __init__(self, models, kept=()):
         self.tables = [model._meta.db_table for model in models]
         self.kept = {(field.model._meta.db_table, field.column) for field in kept}
-        self.dropped = []  # their CREATE INDEX statements
+        self.dropped = []  # (name, CREATE INDEX statement)
+        self.analysed = []  # the names of those that had planner statistics
 
     def drop(self):
         if connection.vendor != "sqlite":
@@ -762,14 +763,29 @@ class DeferredIndexes:
                 columns = [column for _, _, column in cursor.fetchall()]
                 if len(columns) == 1 and (table, columns[0]) in self.kept:
                     continue
+                self.dropped.append((name, definition))
+            # DROP INDEX deletes an index's statistics and CREATE INDEX makes none: those
+            # that ANALYZE had counted are counted again once built, or the planner would
+            # choose among the indexes as if it knew nothing of them.
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone():
+                cursor.execute(
+                    f"SELECT DISTINCT idx FROM sqlite_stat1 WHERE tbl IN ({placeholders})",
+                    self.tables,
+                )
+                counted = {name for (name,) in cursor.fetchall()}
+                self.analysed = [name for name, _ in self.dropped if name in counted]
+            for name, _ in self.dropped:
                 cursor.execute(f"DROP INDEX {quote(name)}")
-                self.dropped.append(definition)
 
     def restore(self):
+        quote = connection.ops.quote_name
         with connection.cursor() as cursor:
-            for definition in self.dropped:
+            for _, definition in self.dropped:
                 cursor.execute(definition)
-        self.dropped = []
+            for name in self.analysed:
+                cursor.execute(f"ANALYZE {quote(name)}")
+        self.dropped, self.analysed = [], []
 
 
 @contextmanager
