@@ -1,7 +1,6 @@
 """Recording a report in the admin: claims with their sources, folded search, all or nothing."""
 
 import pytest
-from django.core.management import call_command
 
 from operations import models
 
@@ -110,11 +109,6 @@ def test_an_outcome_claim_offers_only_this_operations_targets(analyst_client, op
     page = analyst_client.get(change_url(operation)).content.decode()
     assert f'<option value="{mine.pk}">{mine.name}</option>' in page
     assert other.name not in page
-
-
-@pytest.fixture
-def demo():
-    call_command("loaddemo", verbosity=0)
 
 
 def changelist_titles(client, query):

@@ -26,11 +26,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(db):
-    call_command("loaddemo")
-
-
 def operation_titled(title):
     return models.Operation.objects.get(title__icontains=title)
 

@@ -4,7 +4,6 @@ import datetime as dt
 import random
 
 import pytest
-from django.core.management import call_command
 
 from operations import models
 from operations.dates import DatePrecision, from_local
@@ -87,8 +86,7 @@ def test_sql_and_summary_agree_on_which_operations_are_contested(seed):
         assert 0 < len(in_sql) < 40
 
 
-def test_the_admin_filters_operations_by_contested(analyst_client):
-    call_command("loaddemo", verbosity=0)
+def test_the_admin_filters_operations_by_contested(analyst_client, demo):
     response = analyst_client.get("/admin/operations/operation/", {"contested": "yes"})
     assert [o.title for o in response.context["cl"].result_list] == [
         "US helicopter raid near Qamishli kills an ISIS weapons smuggler"

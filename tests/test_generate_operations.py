@@ -326,8 +326,7 @@ def test_names_are_found_by_their_aliases():
     assert person in models.Person.objects.matching(variant)
 
 
-def test_runs_on_a_database_with_demo_data():
-    call_command("loaddemo", verbosity=0)
+def test_runs_on_a_database_with_demo_data(demo):
     demo_titles = set(models.Operation.objects.values_list("title", flat=True))
     out = io.StringIO()
     call_command("generate_operations", "--count", "100", "--seed", "13", stdout=out)

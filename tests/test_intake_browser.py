@@ -3,7 +3,6 @@ proposes and records it as drafts."""
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 
 from operations import models
 from operations.groups import setup_groups
@@ -14,8 +13,7 @@ from .test_admin_intake import TEXT, URL
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_analyst_records_an_article_after_correcting_it(live_server, page):
-    call_command("loaddemo", verbosity=0)
+def test_an_analyst_records_an_article_after_correcting_it(live_server, page, demo):
     staff("analyst", setup_groups()["Analyst"])
     recorded_raid = models.Operation.objects.get(title__contains="kills an ISIS weapons smuggler")
 

@@ -1,16 +1,10 @@
 """Name search over people, organisations and places folds transliteration variants."""
 
 import pytest
-from django.core.management import call_command
 
 from operations import models
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    call_command("loaddemo", verbosity=0)
 
 
 def names_found(model, query):

@@ -6,7 +6,6 @@ all the same.
 """
 
 import pytest
-from django.core.management import call_command
 
 from operations import models
 
@@ -16,9 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def site(live_server, page):
+def site(live_server, page, demo):
     """The demo data served, a page that reaches only the test server, and its script errors."""
-    call_command("loaddemo", verbosity=0)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 

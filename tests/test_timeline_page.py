@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -23,8 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_reader_sees_published_operations_newest_first_with_their_disputes(live_server, page):
-    call_command("loaddemo", verbosity=0)
+def test_a_reader_sees_published_operations_newest_first_with_their_disputes(
+    live_server, page, demo
+):
     OperationFactory(title="A draft nobody may see yet", status=models.Status.DRAFT)
 
     page.goto(live_server.url + "/")
