@@ -46,6 +46,11 @@ def page(page):
 
 
 @pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with no throttle history (anonymous reads are rate-limited) and
     no cached read: the data version goes back with each test's rollback, so a page
