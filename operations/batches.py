@@ -551,8 +551,8 @@ class BatchWriter:
         for pk, url in Source.objects.at_urls(urls).values_list("pk", "url"):
             found[url] = pk
         titles = [spec.title for spec in specs if not spec.url]
-        untitled = Source.objects.filter(url="", title__in=titles).order_by("-pk")
-        for pk, title, published_on in untitled.values_list("pk", "title", "published_on"):
+        without_url = Source.objects.without_url_titled(titles).order_by("-pk")
+        for pk, title, published_on in without_url.values_list("pk", "title", "published_on"):
             found[(title, published_on)] = pk
         missing = [spec for spec in specs if spec.key not in found]
         created = self.create(

@@ -68,7 +68,11 @@ GROWING_MODELS = (Operation, OperationForce, Target, Claim, Claim.claimed_forces
 GROWING_TABLES = GROWING_MODELS + tuple(
     model.history.model for model in GROWING_MODELS if hasattr(model, "history")
 )
-LOOKED_UP_FIELDS = (Operation._meta.get_field("occurred_at"), Claim._meta.get_field("source"))
+LOOKED_UP_FIELDS = (
+    Operation._meta.get_field("occurred_at"),
+    Claim._meta.get_field("source"),
+    Source._meta.get_field("title"),  # of the sources without a URL
+)
 
 
 @contextmanager

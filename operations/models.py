@@ -159,6 +159,11 @@ class SourceQuerySet(PublishableQuerySet):
         lists of more than 100 URLs."""
         return self.filter(url__in=urls).exclude(url="")
 
+    def without_url_titled(self, titles):
+        """The sources without a URL that bear these titles (read through the index
+        source_title_without_url)."""
+        return self.filter(url="", title__in=titles)
+
 
 def public_name(record):
     """The name of a publishable record as readers may see it: a draft's is withheld."""
@@ -533,6 +538,11 @@ class Source(Publishable):
     class Meta:
         ordering = ["-published_on", "title"]
         permissions = [("publish_source", "Can publish and unpublish sources")]
+        indexes = [
+            # A source without a URL is the same by its title and date: an import looks
+            # a batch's up at once, which scanned every source without this.
+            models.Index(fields=["title"], condition=Q(url=""), name="source_title_without_url")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"],

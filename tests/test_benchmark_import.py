@@ -187,6 +187,7 @@ def test_unique_indexes_and_those_that_find_duplicates_stay_while_rows_go_in(
     assert "source_url_unique" not in dropped
     assert "operations_operation_occurred_at_8590d4a6" not in dropped
     assert "operations_claim_source_id_16d00e80" not in dropped
+    assert "source_title_without_url" not in dropped
 
 
 @sqlite_only
@@ -221,17 +222,26 @@ def test_an_import_that_writes_nothing_leaves_every_index(tmp_path, monkeypatch,
     assert not Operation.objects.exists()
 
 
+def plan(queryset):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # An empty table is cheaper to scan: ask whether the index can serve.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.values_list("pk").explain()
+
+
 @pytest.mark.parametrize("count", [1, 2000])
 def test_sources_are_found_by_url_through_the_unique_index(count):
     # The index is partial (no empty URL): a lookup that does not say so scanned every
     # source, on each batch of an import.
     urls = [f"https://news.example.org/{number}" for number in range(count)]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # An empty table is cheaper to scan: ask whether the index can serve.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = Source.objects.at_urls(urls).values_list("pk").explain()
-    assert "source_url_unique" in plan, plan
+    assert "source_url_unique" in plan(Source.objects.at_urls(urls))
+
+
+@pytest.mark.parametrize("count", [1, 2000])
+def test_sources_without_a_url_are_found_by_title_through_an_index(count):
+    titles = [f"Statement {number}" for number in range(count)]
+    assert "source_title_without_url" in plan(Source.objects.without_url_titled(titles))
 
 
 def test_an_import_looks_sources_up_by_url_as_the_unique_index_serves(tmp_path):
