@@ -190,7 +190,6 @@ class BatchImport:
         self.allow_duplicates = allow_duplicates
         self.writer = BatchWriter(user=user)
         self.indexes = DeferredIndexes(GROWING_TABLES, kept=LOOKED_UP_FIELDS)
-        self.indexes_deferred = False
         self.recorded_before = None
 
     @property
@@ -243,14 +242,13 @@ class BatchImport:
         16.7 s instead of 22.2. Waiting until then keeps the rebuild of the operations'
         indexes within twice the rows this import wrote (other tables, histories above
         all, may hold more rows an operation)."""
-        if self.indexes_deferred or result.errors or connection.vendor != "sqlite":
+        if self.indexes.deferred or result.errors or connection.vendor != "sqlite":
             return
         if self.recorded_before is None:
             # Called after a batch: SQLite has one writer, so the rest were there before.
             self.recorded_before = Operation.objects.count() - len(result.created)
         if len(result.created) > self.recorded_before:
             self.indexes.drop()
-            self.indexes_deferred = True
 
     def import_batch(self, batch, result):
         specs = []

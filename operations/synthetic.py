@@ -745,10 +745,12 @@ class DeferredIndexes:
         self.kept = {(field.model._meta.db_table, field.column) for field in kept}
         self.dropped = []  # (name, CREATE INDEX statement)
         self.analysed = []  # the names of those that had planner statistics
+        self.deferred = False  # between drop() and restore()
 
     def drop(self):
         if connection.vendor != "sqlite":
             return
+        self.deferred = True
         quote = connection.ops.quote_name
         placeholders = ", ".join(["%s"] * len(self.tables))
         with connection.cursor() as cursor:
@@ -785,7 +787,7 @@ class DeferredIndexes:
                 cursor.execute(definition)
             for name in self.analysed:
                 cursor.execute(f"ANALYZE {quote(name)}")
-        self.dropped, self.analysed = [], []
+        self.dropped, self.analysed, self.deferred = [], [], False
 
 
 @contextmanager
@@ -797,10 +799,10 @@ def indexes_built_after(models):
     deferred.restore()
 
 
-def reset_sequences():
+def reset_sequences(models=WRITTEN):
     """Move PostgreSQL's id sequences past the ids given here (SQLite needs nothing)."""
     with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), WRITTEN):
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
 
 

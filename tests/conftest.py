@@ -89,19 +89,16 @@ def demo_records(django_db_setup, django_db_blocker):
 def demo(db, demo_records):
     """The worked example of DESIGN.md, as `make run` loads it (test_demo.py tests
     loaddemo itself)."""
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from operations.caching import data_changed
+    from operations.synthetic import reset_sequences
 
     with transaction.atomic():
         for model, records in demo_records.items():
             model._base_manager.bulk_create(records)
         data_changed()
-        # PostgreSQL's sequences move past the ids given, as loaddata moves them.
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), demo_records):
-                cursor.execute(statement)
+        reset_sequences(demo_records)
 
 
 @pytest.fixture

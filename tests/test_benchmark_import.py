@@ -55,6 +55,14 @@ def imported(tmp_path, format, rows, inspect=None, **options):
     return result, [query["sql"] for query in queries], inspected
 
 
+def import_kept(tmp_path, format, rows):
+    """Import a benchmark file of `rows` rows, kept for the rest of the test."""
+    path = tmp_path / f"kept-{format}-{rows}.csv"
+    import_benchmark.write_file(path, format, rows)
+    with path.open(newline="") as stream:
+        imports.import_operations(stream, format=format)
+
+
 def index_statement(sql):
     return "sqlite_master" in sql or sql.startswith(("DROP INDEX", "CREATE INDEX", "PRAGMA"))
 
@@ -158,10 +166,7 @@ def test_a_large_import_builds_the_secondary_indexes_once_at_the_end(tmp_path, m
 @sqlite_only
 def test_indexes_built_again_are_counted_again_for_the_planner(tmp_path, monkeypatch):
     monkeypatch.setattr(imports, "BATCH_ROWS", 70)
-    path = tmp_path / "recorded.csv"
-    import_benchmark.write_file(path, "ucdp-ged", 140)
-    with path.open(newline="") as stream:
-        imports.import_operations(stream, format="ucdp-ged")
+    import_kept(tmp_path, "ucdp-ged", 140)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     counted = statistics()
@@ -193,10 +198,7 @@ def test_unique_indexes_and_those_that_find_duplicates_stay_while_rows_go_in(
 @sqlite_only
 def test_an_import_smaller_than_the_recorded_operations_keeps_the_indexes(tmp_path, monkeypatch):
     monkeypatch.setattr(imports, "BATCH_ROWS", 70)
-    path = tmp_path / "recorded.csv"
-    import_benchmark.write_file(path, "ucdp-ged", 700)
-    with path.open(newline="") as stream:
-        imports.import_operations(stream, format="ucdp-ged")
+    import_kept(tmp_path, "ucdp-ged", 700)
     # The benchmark's events have the same ids: allowed again, 210 more new operations.
     _, queries = import_queries(tmp_path, "ucdp-ged", 210, allow_duplicates=True)
     assert Operation.objects.count() == 700
@@ -245,10 +247,7 @@ def test_sources_without_a_url_are_found_by_title_through_an_index(count):
 
 
 def test_an_import_looks_sources_up_by_url_as_the_unique_index_serves(tmp_path):
-    path = tmp_path / "recorded.csv"
-    import_benchmark.write_file(path, "ucdp-ged", 10)
-    with path.open(newline="") as stream:
-        imports.import_operations(stream, format="ucdp-ged")
+    import_kept(tmp_path, "ucdp-ged", 10)
     # Again: the sources are found, their claims looked for, and they are used again.
     _, queries = import_queries(tmp_path, "ucdp-ged", 10, allow_duplicates=True)
     lookups = [
